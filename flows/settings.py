@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import tomllib
-from pathlib import Path
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -35,13 +35,17 @@ DEMO_CREDENTIALS = {
 class WarehouseSettings(BaseModel):
     path: Path = Path("var/chiso.duckdb")
     snapshot_path: Path = Path("var/published/chiso.duckdb")
-    reject_threshold: float = Field(0.05, ge=0, le=1)
+    reject_threshold: float = Field(default=0.05, ge=0, le=1)
 
 
 class CollectSettings(BaseModel):
-    lookback_days: int = Field(7, ge=0)
+    lookback_days: int = Field(default=7, ge=0)
     timezone: str = "Asia/Ho_Chi_Minh"
     province_code: str = "89"
+
+
+class DeclarationSettings(BaseModel):
+    dir: Path = Path("declarations")
 
 
 class ScheduleSettings(BaseModel):
@@ -51,7 +55,7 @@ class ScheduleSettings(BaseModel):
 
 class SourceSettings(BaseModel):
     base_url: str
-    page_size: int = Field(1000, ge=1)
+    page_size: int = Field(default=1000, ge=1)
     client_id: str | None = None
     username: str | None = None
 
@@ -59,7 +63,7 @@ class SourceSettings(BaseModel):
 class HttpSettings(BaseModel):
     connect_timeout_s: float = 5
     read_timeout_s: float = 60
-    max_attempts: int = Field(5, ge=1)
+    max_attempts: int = Field(default=5, ge=1)
     backoff_base_s: float = 0.5
     backoff_max_s: float = 30
     retry_after_cap_s: float = 60
@@ -79,6 +83,7 @@ class Settings(BaseModel):
     warehouse: WarehouseSettings = WarehouseSettings()
     collect: CollectSettings = CollectSettings()
     schedule: ScheduleSettings = ScheduleSettings()
+    declarations: DeclarationSettings = DeclarationSettings()
     sources: dict[str, SourceSettings]
     http: HttpSettings = HttpSettings()
     simulator: SimulatorSettings = SimulatorSettings()

@@ -30,11 +30,11 @@ LEFT JOIN staging.procedure AS p ON p.procedure_code = d.procedure_code;
 -- Documents and work files processed by a unit (PAR 7.2.1, NQ17 #16-18, DTI 6.12).
 CREATE OR REPLACE VIEW intermediate.document_workfile_fact AS
 SELECT 'incoming_document' AS record_kind, document_id AS record_id, unit_code,
-       received_at AS at, is_secret, processed_online, _load_id
+       received_at AS happened_at, is_secret, processed_online, _load_id
 FROM staging.incoming_document
 UNION ALL
 SELECT 'work_file' AS record_kind, work_file_id AS record_id, unit_code,
-       opened_at AS at, is_secret, processed_online, _load_id
+       opened_at AS happened_at, is_secret, processed_online, _load_id
 FROM staging.work_file;
 
 CREATE OR REPLACE VIEW intermediate.unit_fact AS

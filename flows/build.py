@@ -1,0 +1,183 @@
+"""Build: staging → measures → scores for one period, in one warehouse transaction.
+
+Plain functions, tested without Prefect; `flows/prefect_flows.py` wraps them as tasks.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from flows.declarations import declaration_files, declared_measure_rows
+from scoring.catalogue import Catalogue, load_catalogue
+from scoring.engine import score_framework
+from scoring.framework import Framework, list_frameworks, load_framework
+from scoring.model import MeasureValue, OrgUnit, ScoreRow
+from transforms.measures import compute_collected_measures, create_fact_views
+from transforms.periods import Period, parse_period
+from warehouse.marts_io import replace_rows
+
+_ORIGIN_PRECEDENCE = "CASE origin WHEN 'override' THEN 0 WHEN 'collected' THEN 1 ELSE 2 END"
+
+
+@dataclass(frozen=True)
+class FrameworkResult:
+    """One framework scored for a period: its rows (every unit, every criterion)."""
+
+    framework: Framework
+    rows: list[ScoreRow]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    period: str
+    measures_collected: int
+    measures_declared: int
+    frameworks: list[FrameworkResult]
+
+
+def frameworks_for(period: Period, only: Sequence[str] | None = None) -> list[Framework]:
+    """Every shipped framework whose period type is the period's (or the named ones)."""
+    names = list(only) if only else list_frameworks()
+    frameworks = [load_framework(name) for name in names]
+    return [f for f in frameworks if only or f.period_type == period.period_type]
+
+
+def refresh_org_units(con: duckdb.DuckDBPyConnection) -> None:
+    """marts.org_unit: the effective-dated hierarchy as the TTHC unit register gives it."""
+    con.execute("DELETE FROM marts.org_unit")
+    con.execute(
+        "INSERT INTO marts.org_unit (unit_code, unit_name, unit_level, parent_code, "
+        "valid_from, valid_to) SELECT unit_code, unit_name, unit_level, parent_code, "
+        "CAST(valid_from AS DATE), CAST(valid_to AS DATE) FROM staging.unit"
+    )
+
+
+def record_period(con: duckdb.DuckDBPyConnection, period: Period) -> None:
+    """marts.period: one row per period that was built."""
+    con.execute("DELETE FROM marts.period WHERE period = $p", {"p": period.label})
+    con.execute(
+        "INSERT INTO marts.period (period, period_type, starts_on, ends_on) "
+        "VALUES ($p, $t, $s, $e)",
+        {"p": period.label, "t": period.period_type, "s": period.starts_on, "e": period.ends_on},
+    )
+
+
+def org_units_in(con: duckdb.DuckDBPyConnection, period: Period) -> list[OrgUnit]:
+    """The units in force at the end of the period (a 2024 score uses the 2024 tree)."""
+    rows = con.execute(
+        "SELECT unit_code, unit_name, unit_level, parent_code FROM marts.org_unit "
+        "WHERE valid_from < $end AND (valid_to IS NULL OR valid_to >= $end) "
+        "ORDER BY unit_code",
+        {"end": period.end.date()},
+    ).fetchall()
+    return [OrgUnit(code, name, level, parent) for code, name, level, parent in rows]
+
+
+def effective_measures(
+    con: duckdb.DuckDBPyConnection, period: str, catalogue: Catalogue
+) -> list[MeasureValue]:
+    """One value per (unit, measure) of a period: an override beats a collected value,
+    which beats a declared one."""
+    rows = con.execute(
+        "SELECT unit_code, measure_key, value_num, value_text FROM ("  # noqa: S608
+        "SELECT *, row_number() OVER (PARTITION BY unit_code, measure_key "
+        f"ORDER BY {_ORIGIN_PRECEDENCE}) AS choice FROM marts.measure WHERE period = $p"
+        ") WHERE choice = 1 ORDER BY unit_code, measure_key",
+        {"p": period},
+    ).fetchall()
+    measures = []
+    for unit, key, value_num, value_text in rows:
+        value = catalogue.coerce(key, value_text) if value_text is not None else Decimal(value_num)
+        measures.append(MeasureValue(unit, period, key, value))
+    return measures
+
+
+def _json_default(value: Any) -> Any:
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def score_frame(rows: Sequence[ScoreRow], run_id: str, computed_at: datetime) -> pd.DataFrame:
+    """Score rows shaped like marts.score."""
+    return pd.DataFrame.from_records(
+        [
+            {
+                "framework": r.framework,
+                "framework_version": r.framework_version,
+                "unit_code": r.unit,
+                "period": r.period,
+                "criterion": r.criterion,
+                "parent": r.parent,
+                "name_vi": r.name_vi,
+                "name_en": r.name_en,
+                "method": r.method,
+                "max_points": r.max_points,
+                "points": r.points,
+                "status": str(r.status),
+                "rate": r.rate,
+                "numerator": r.numerator,
+                "denominator": r.denominator,
+                "inputs": json.dumps(r.inputs, default=_json_default, ensure_ascii=False),
+                "detail": r.detail,
+                "run_id": run_id,
+                "computed_at": computed_at,
+            }
+            for r in rows
+        ]
+    )
+
+
+def build_period(
+    con: duckdb.DuckDBPyConnection,
+    period_label: str,
+    province_code: str,
+    declarations_dir: Path,
+    run_id: str,
+    frameworks: Sequence[str] | None = None,
+) -> BuildResult:
+    """Measures and scores for one period, committed together or not at all."""
+    period = parse_period(period_label)
+    catalogue = load_catalogue()
+    stamp = datetime.now()
+    create_fact_views(con)
+    con.begin()
+    try:
+        refresh_org_units(con)
+        record_period(con, period)
+        units = org_units_in(con, period)
+        collected = compute_collected_measures(con, period, province_code, run_id, stamp)
+        replace_rows(
+            con, "marts.measure", collected, {"period": period.label, "origin": "collected"}
+        )
+        declared = declared_measure_rows(
+            declaration_files(declarations_dir),
+            period.label,
+            [u.code for u in units],
+            run_id,
+            stamp,
+        )
+        replace_rows(con, "marts.measure", declared, {"period": period.label, "origin": "declared"})
+        measures = effective_measures(con, period.label, catalogue)
+        results = []
+        for framework in frameworks_for(period, frameworks):
+            rows = score_framework(framework, period.label, measures, units)
+            replace_rows(
+                con,
+                "marts.score",
+                score_frame(rows, run_id, stamp),
+                {"framework": framework.id, "period": period.label},
+            )
+            results.append(FrameworkResult(framework, rows))
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return BuildResult(period.label, len(collected), len(declared), results)

@@ -1,0 +1,346 @@
+"""The `chiso` command line (typer + rich)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from connectors.base import Page
+from connectors.endpoint import EndpointSpec
+from flows.collect import EndpointSummary, PageHook
+from flows.measures_file import InputFileError
+from scoring.model import ScoreRow
+from scoring.render import format_rate
+
+app = typer.Typer(
+    help="chiso: e-government indicators, collected and scored.", no_args_is_help=True
+)
+simulator_app = typer.Typer(help="The simulated source systems.", no_args_is_help=True)
+app.add_typer(simulator_app, name="simulator")
+# Off a terminal rich assumes 80 columns, too narrow for Vietnamese criterion names.
+console = Console(width=None if Console().is_terminal else 150)
+err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 150)
+
+ConfigOption = Annotated[
+    str | None,
+    typer.Option(
+        "--config", help="A TOML config file (default: CHISO_CONFIG or the packaged one)."
+    ),
+]
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _page_progress() -> Iterator[Progress | None]:
+    """A progress bar of pages and rows per endpoint (only on a terminal)."""
+    progress = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[rows]:>9,} rows, {task.completed:,.0f} pages"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
+    with progress:
+        yield progress
+
+
+def _progress_hook(progress: Progress | None) -> PageHook:
+    tasks: dict[tuple[str, str], TaskID] = {}
+
+    def on_page(spec: EndpointSpec, page: Page) -> None:
+        if progress is None:
+            return
+        key = (spec.source, spec.entity)
+        if key not in tasks:
+            tasks[key] = progress.add_task(f"{spec.source} {spec.entity}", total=None, rows=0)
+        task_id = tasks[key]
+        rows = progress.tasks[task_id].fields["rows"] + page.row_count
+        progress.update(task_id, advance=1, rows=rows)
+
+    return on_page
+
+
+def print_collect_summary(summaries: Sequence[EndpointSummary]) -> None:
+    """One line per endpoint: rows fetched, loaded, quarantined, time, status."""
+    table = Table(title="Collection", show_lines=False)
+    for column in ("source", "entity", "status", "fetched", "loaded", "quarantined", "seconds"):
+        table.add_column(
+            column,
+            justify="right"
+            if column in ("fetched", "loaded", "quarantined", "seconds")
+            else "left",
+        )
+    for s in summaries:
+        style = "" if s.status == "completed" else "bold red"
+        table.add_row(
+            s.source,
+            s.entity,
+            s.status,
+            f"{s.rows_fetched:,}",
+            f"{s.rows_loaded:,}",
+            f"{s.rows_rejected:,}",
+            f"{s.seconds:.1f}",
+            style=style,
+        )
+    console.print(table)
+    for s in summaries:
+        if s.message and s.status != "completed":
+            err.print(f"[red]{s.source}/{s.entity}[/]: {s.message}", highlight=False)
+
+
+def _rate_cell(row: ScoreRow) -> str:
+    if row.numerator is None or row.denominator is None:
+        return format_rate(row.rate) if row.rate is not None else ""
+    return (
+        f"{row.numerator.normalize():f}/{row.denominator.normalize():f} = {format_rate(row.rate)}"
+    )
+
+
+def print_scorecard(rows: Sequence[ScoreRow], title: str) -> None:
+    """The scorecard: criterion, Vietnamese name, max, points, rate as b/a, status."""
+    table = Table(title=title, show_lines=False)
+    table.add_column("criterion")
+    table.add_column("tên tiêu chí", overflow="fold", max_width=60)
+    table.add_column("max", justify="right")
+    table.add_column("points", justify="right")
+    table.add_column("rate (b/a)", justify="right")
+    table.add_column("status")
+    for row in rows:
+        depth = row.criterion.count(".")
+        bold = "bold" if row.parent is None or depth <= 1 else ""
+        points = "—" if row.points is None else str(row.points)
+        status = "" if str(row.status) == "scored" else str(row.status)
+        table.add_row(
+            "  " * depth + row.criterion,
+            row.name_vi,
+            str(row.max_points),
+            points,
+            _rate_cell(row),
+            status,
+            style=bold,
+        )
+    console.print(table)
+
+
+@simulator_app.command("serve")
+def simulator_serve(
+    port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1.")] = 8765,
+    scale: Annotated[float, typer.Option(help="1.0 = a province-year (≈700k dossiers).")] = 1.0,
+    seed: Annotated[int, typer.Option(help="Same seed, same province.")] = 89,
+    host: Annotated[str, typer.Option(help="Interface to listen on (loopback).")] = "127.0.0.1",
+) -> None:
+    """Serve the four simulated source systems until Ctrl-C."""
+    from simulator import serve_forever
+
+    serve_forever(host=host, port=port, scale=scale, seed=seed)
+
+
+@app.command()
+def collect(
+    source: Annotated[
+        str | None, typer.Option(help="tthc, ioffice, lris or ndxp (default: all).")
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option(help="Records updated since this period began.")
+    ] = None,
+    since: Annotated[datetime | None, typer.Option(help="Records updated since this date.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Collect from the source systems into raw and staging."""
+    from flows.collect import resolve_sources
+    from flows.prefect_flows import collect_flow
+    from transforms.periods import PeriodError, parse_period
+
+    if period is not None and since is not None:
+        raise _fail("give --period or --since, not both")
+    try:
+        resolve_sources(source)
+        if period is not None:
+            parse_period(period)
+    except (ValueError, PeriodError) as exc:
+        raise _fail(str(exc)) from None
+    with _page_progress() as progress:
+        summaries = collect_flow(
+            source=source,
+            period=period,
+            since=since,
+            config=config,
+            on_page=_progress_hook(progress),
+        )
+    print_collect_summary(summaries)
+    if any(s.status != "completed" for s in summaries):
+        raise typer.Exit(1)
+
+
+@app.command()
+def build(
+    period: Annotated[str, typer.Option(help="2024, 2024-Q1 or 2024-01.")],
+    config: ConfigOption = None,
+) -> None:
+    """Compute measures and scores for a period."""
+    from flows.prefect_flows import build_flow
+    from transforms.periods import PeriodError, parse_period
+
+    try:
+        parse_period(period)
+    except PeriodError as exc:
+        raise _fail(str(exc)) from None
+    result = build_flow(period=period, config=config)
+    for fw in result.frameworks:
+        print_scorecard(fw.rows, f"{fw.framework.id} — {result.period}")
+
+
+@app.command()
+def run(
+    period: Annotated[list[str], typer.Option(help="Periods to build (repeatable).")],
+    config: ConfigOption = None,
+) -> None:
+    """The nightly job for given periods: collect incrementally, build, publish."""
+    from flows.prefect_flows import nightly_flow
+    from transforms.periods import PeriodError, parse_period
+
+    try:
+        for p in period:
+            parse_period(p)
+    except PeriodError as exc:
+        raise _fail(str(exc)) from None
+    with _page_progress() as progress:
+        result = nightly_flow(periods=period, config=config, on_page=_progress_hook(progress))
+    _report_nightly(result)
+
+
+def _report_nightly(result: object) -> None:
+    from flows.prefect_flows import NightlyResult
+
+    assert isinstance(result, NightlyResult)
+    print_collect_summary(result.collected)
+    for built in result.built:
+        for fw in built.frameworks:
+            print_scorecard(fw.rows, f"{fw.framework.id} — {built.period}")
+    if result.snapshot is not None:
+        console.print(f"Analysts' snapshot (open read-only): [bold]{result.snapshot}[/]")
+    else:
+        err.print("[bold red]Not published[/]: " + "; ".join(result.problems), highlight=False)
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    period: Annotated[str, typer.Option(help="The year to score.")] = "2024",
+    scale: Annotated[
+        float | None, typer.Option(help="Simulator scale (default: the config's demo_scale).")
+    ] = None,
+    workdir: Annotated[Path, typer.Option(help="Where the demo warehouse goes.")] = Path(
+        "var/demo"
+    ),
+    config: ConfigOption = None,
+) -> None:
+    """Start the simulator in-process, run the nightly job for 2024, print the scorecard."""
+    from flows.prefect_flows import nightly_flow, resolve_settings
+    from simulator import start_simulator
+
+    settings = resolve_settings(config, None)
+    demo_scale = scale if scale is not None else settings.simulator.demo_scale
+    workdir.mkdir(parents=True, exist_ok=True)
+    demo_config = _write_demo_config(settings, workdir)
+    console.print(
+        f"Generating the synthetic province (scale {demo_scale}) and serving it on loopback…"
+    )
+    with start_simulator(scale=demo_scale, seed=settings.simulator.seed) as sim:
+        console.print(f"Simulator at {sim.base_url}. Running the nightly flow for {period}…")
+        with _page_progress() as progress:
+            result = nightly_flow(
+                periods=[period],
+                config=str(demo_config),
+                base_url=sim.base_url,
+                on_page=_progress_hook(progress),
+            )
+    _report_nightly(result)
+
+
+def _write_demo_config(settings: object, workdir: Path) -> Path:
+    """A config for the demo: the packaged one with the warehouse under `workdir`."""
+    from flows.settings import DEFAULT_CONFIG
+
+    text = Path(os.environ.get("CHISO_CONFIG", DEFAULT_CONFIG)).read_text(encoding="utf-8")
+    text = text.replace(
+        'path = "var/chiso.duckdb"', f'path = "{(workdir / "chiso.duckdb").as_posix()}"'
+    )
+    text = text.replace(
+        'snapshot_path = "var/published/chiso.duckdb"',
+        f'snapshot_path = "{(workdir / "published" / "chiso.duckdb").as_posix()}"',
+    )
+    target = workdir / "chiso.toml"
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+@app.command()
+def score(
+    framework: Annotated[str, typer.Option(help="e.g. par7-2024.")],
+    period: Annotated[str, typer.Option(help="2024, 2024-Q1 or 2024-01.")],
+    measures: Annotated[Path, typer.Option(help="CSV: unit,period,measure,value[,evidence].")],
+    org_units: Annotated[Path | None, typer.Option(help="CSV: code,name,level,parent.")] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table or json.")
+    ] = OutputFormat.table,
+) -> None:
+    """Score a measures file without touching any source."""
+    from flows.measures_file import score_measures_file
+    from scoring.framework import FrameworkError, list_frameworks
+    from scoring.render import dumps
+
+    if framework not in list_frameworks():
+        raise _fail(f"unknown framework {framework!r}; known: {', '.join(list_frameworks())}")
+    try:
+        rows = score_measures_file(framework, period, measures, org_units)
+    except InputFileError as exc:
+        raise _fail(str(exc)) from None
+    except (FrameworkError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    if output is OutputFormat.json:
+        typer.echo(dumps(rows))
+    else:
+        print_scorecard(rows, f"{framework} — {period}")
+
+
+@app.command()
+def serve(config: ConfigOption = None) -> None:
+    """Serve the nightly deployment on its schedule (Prefect)."""
+    from prefect import serve as prefect_serve
+
+    from flows.prefect_flows import nightly_deployment, resolve_settings
+
+    settings = resolve_settings(config, None)
+    deployment = nightly_deployment(settings)
+    console.print(
+        f"Serving 'nightly' on cron {settings.schedule.nightly_cron} "
+        f"({settings.schedule.timezone})."
+    )
+    prefect_serve(deployment)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    logging.basicConfig(level=logging.WARNING)
+    app()

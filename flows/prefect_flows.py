@@ -1,0 +1,211 @@
+"""Prefect flows: thin compositions of tasks; each task calls one plain function.
+
+Tasks receive settings (plain data) and ids, never a DuckDB connection: each opens the
+warehouse itself, so the single-writer lock is held only while it writes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
+
+from flows.build import BuildResult, build_period
+from flows.collect import CollectRequest, EndpointSummary, PageHook, collect_source, resolve_sources
+from flows.settings import Settings, load_settings, with_base_url
+from transforms.periods import parse_period
+from warehouse.connection import open_writer
+from warehouse.ledger import RunStatus, finish_run, start_run
+from warehouse.publish import publish_snapshot
+
+
+@dataclass
+class NightlyResult:
+    """What a nightly run did, for the CLI and the Prefect UI."""
+
+    run_id: str
+    collected: list[EndpointSummary] = field(default_factory=list)
+    built: list[BuildResult] = field(default_factory=list)
+    snapshot: Path | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def published(self) -> bool:
+        return self.snapshot is not None
+
+
+def new_run_id(flow_name: str) -> str:
+    """A readable, unique run id: flow, local time, random suffix."""
+    return f"{flow_name}-{datetime.now():%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+def resolve_settings(config: str | None, base_url: str | None) -> Settings:
+    """Settings from a config file, optionally pointed at one simulator."""
+    settings = load_settings(Path(config) if config else None)
+    return with_base_url(settings, base_url) if base_url else settings
+
+
+@task(name="collect-source", cache_policy=NO_CACHE)
+def collect_source_task(
+    settings: Settings,
+    source: str,
+    request: CollectRequest,
+    run_id: str,
+    on_page: PageHook | None = None,
+) -> list[EndpointSummary]:
+    summaries = collect_source(settings, source, request, run_id, on_page)
+    logger = get_run_logger()
+    for s in summaries:
+        logger.info(
+            "%s %s: %s, %d fetched, %d loaded, %d quarantined",
+            s.source,
+            s.entity,
+            s.status,
+            s.rows_fetched,
+            s.rows_loaded,
+            s.rows_rejected,
+        )
+    return summaries
+
+
+@task(name="build-period", cache_policy=NO_CACHE)
+def build_period_task(
+    settings: Settings, period: str, run_id: str, declarations_dir: Path
+) -> BuildResult:
+    with open_writer(settings.warehouse.path) as con:
+        return build_period(con, period, settings.collect.province_code, declarations_dir, run_id)
+
+
+@task(name="publish-snapshot", cache_policy=NO_CACHE)
+def publish_task(settings: Settings) -> Path:
+    return publish_snapshot(settings.warehouse.path, None, settings.warehouse.snapshot_path)
+
+
+def _collect_all(
+    settings: Settings,
+    source: str | None,
+    request: CollectRequest,
+    run_id: str,
+    on_page: PageHook | None,
+) -> list[EndpointSummary]:
+    summaries: list[EndpointSummary] = []
+    for name in resolve_sources(source):
+        summaries.extend(collect_source_task(settings, name, request, run_id, on_page))
+    return summaries
+
+
+def _record_run(settings: Settings, run_id: str, flow_name: str, params: dict[str, object]) -> None:
+    with open_writer(settings.warehouse.path) as con:
+        start_run(con, run_id, flow_name, params)
+
+
+def _finish_run(settings: Settings, run_id: str, status: RunStatus, message: str) -> None:
+    with open_writer(settings.warehouse.path) as con:
+        finish_run(con, run_id, status, message)
+
+
+@flow(name="collect")
+def collect_flow(
+    source: str | None = None,
+    period: str | None = None,
+    since: datetime | None = None,
+    config: str | None = None,
+    base_url: str | None = None,
+    on_page: PageHook | None = None,
+) -> list[EndpointSummary]:
+    """Collect one source (or all) for a period, since a date, or since the watermarks."""
+    settings = resolve_settings(config, base_url)
+    request = CollectRequest(parse_period(period) if period else None, since)
+    run_id = new_run_id("collect")
+    _record_run(settings, run_id, "collect", {"source": source, "period": period})
+    summaries = _collect_all(settings, source, request, run_id, on_page)
+    failed = [s for s in summaries if s.status != "completed"]
+    _finish_run(
+        settings,
+        run_id,
+        "failed" if failed else "completed",
+        "; ".join(f"{s.source}/{s.entity}: {s.message}" for s in failed),
+    )
+    return summaries
+
+
+@flow(name="build")
+def build_flow(
+    period: str, config: str | None = None, declarations_dir: str | None = None
+) -> BuildResult:
+    """Measures and scores for one period."""
+    settings = resolve_settings(config, None)
+    run_id = new_run_id("build")
+    _record_run(settings, run_id, "build", {"period": period})
+    result = build_period_task(
+        settings,
+        parse_period(period).label,
+        run_id,
+        Path(declarations_dir) if declarations_dir else settings.declarations.dir,
+    )
+    _finish_run(settings, run_id, "completed", "")
+    return result
+
+
+@flow(name="nightly")
+def nightly_flow(
+    periods: list[str] | None = None,
+    config: str | None = None,
+    base_url: str | None = None,
+    declarations_dir: str | None = None,
+    on_page: PageHook | None = None,
+) -> NightlyResult:
+    """Collect everything incrementally, validate, load, build each period, publish.
+
+    Publication is withheld when any endpoint failed or was rejected: analysts keep the
+    last good snapshot and the result says why.
+    """
+    settings = resolve_settings(config, base_url)
+    run_id = new_run_id("nightly")
+    labels = [parse_period(p).label for p in (periods or [str(datetime.now().year)])]
+    _record_run(settings, run_id, "nightly", {"periods": labels})
+    result = NightlyResult(run_id)
+    result.collected = _collect_all(settings, None, CollectRequest(), run_id, on_page)
+    result.problems = [
+        f"{s.source}/{s.entity} {s.status}: {s.message}"
+        for s in result.collected
+        if s.status != "completed"
+    ]
+    for label in labels:
+        result.built.append(
+            build_period_task(
+                settings,
+                label,
+                run_id,
+                Path(declarations_dir) if declarations_dir else settings.declarations.dir,
+            )
+        )
+    if result.problems:
+        get_run_logger().error("not published: %s", "; ".join(result.problems))
+    else:
+        result.snapshot = publish_task(settings)
+    _finish_run(
+        settings,
+        run_id,
+        "completed" if result.published else "failed",
+        "" if result.published else "not published: " + "; ".join(result.problems),
+    )
+    return result
+
+
+def nightly_deployment(settings: Settings) -> RunnerDeployment:
+    """The nightly deployment: cron in the province's time zone (01:30 Asia/Ho_Chi_Minh)."""
+    deployment = nightly_flow.to_deployment(
+        name="nightly",
+        schedules=[Cron(settings.schedule.nightly_cron, timezone=settings.schedule.timezone)],
+        description="Collect every source incrementally, build and score, publish the snapshot.",
+        tags=["chiso"],
+    )
+    assert isinstance(deployment, RunnerDeployment)  # to_deployment is sync outside a loop
+    return deployment

@@ -1,0 +1,244 @@
+"""Per-method checks of a criterion's measures and parameters, run when a file loads.
+
+Each method kind declares the measure roles it reads (numerator, denominator, fact,
+deployed, compliant, level) with the value types they need, and its required and
+optional parameters. A check returns messages; the loader prefixes file and criterion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from scoring.catalogue import Catalogue, MeasureSpec
+from scoring.measure_keys import parse_measure_key
+from scoring.model import ORG_UNIT_LEVELS
+
+if TYPE_CHECKING:
+    from scoring.framework import Criterion
+
+# The method kinds the engine implements. `normalized_to_best`, `count_capped` and
+# `formula` (ARCHITECTURE §4) come with the DTI; until then a file using them is refused.
+METHOD_KINDS = (
+    "sum",
+    "ratio",
+    "ratio_with_floor",
+    "boolean",
+    "partial_credit",
+    "steps",
+    "threshold_all_units",
+    "target_met",
+    "survey",
+)
+ZERO_DENOMINATOR_RULES = ("missing_input", "not_applicable")
+
+
+def as_decimal(value: Any) -> Decimal | None:
+    """A YAML number as a Decimal (ints included, booleans not); None if not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    return value if isinstance(value, Decimal) and value.is_finite() else None
+
+
+_Check = Callable[["Criterion", Catalogue, list[str]], None]
+
+
+def _spec(cat: Catalogue, key: str) -> MeasureSpec:
+    return cat.spec(parse_measure_key(key).name)
+
+
+def _roles(c: Criterion, required: set[str], out: list[str]) -> None:
+    given = set(c.measures)
+    if given == required:
+        return
+    if not required:
+        out.append(f"{c.method} reads no measures (remove {', '.join(sorted(given))})")
+        return
+    missing, extra = sorted(required - given), sorted(given - required)
+    parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
+        [f"unexpected {', '.join(extra)}"] if extra else []
+    )
+    out.append(f"{c.method} needs measures {', '.join(sorted(required))} ({'; '.join(parts)})")
+
+
+def _params_known(c: Criterion, required: set[str], optional: set[str], out: list[str]) -> None:
+    missing = sorted(required - set(c.params))
+    if missing:
+        out.append(f"{c.method} needs parameter(s) {', '.join(missing)}")
+    unknown = sorted(set(c.params) - required - optional)
+    if unknown:
+        out.append(f"{c.method} takes no parameter(s) {', '.join(unknown)}")
+
+
+def _share(c: Criterion, name: str, out: list[str]) -> None:
+    value = c.params.get(name)
+    if name in c.params and not (isinstance(value, Decimal) and 0 <= value <= 1):
+        out.append(f"parameter {name} must be a number between 0 and 1, not {value!r}")
+
+
+def _typed(c: Criterion, role: str, types: tuple[str, ...], cat: Catalogue, out: list[str]) -> None:
+    key = c.measures.get(role)
+    if key is None:
+        return
+    spec = _spec(cat, key)
+    if spec.value_type not in types:
+        out.append(
+            f"measures.{role} {key} is a {spec.value_type}; {c.method} needs {'/'.join(types)}"
+        )
+
+
+def _rate_roles(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    _roles(c, {"numerator", "denominator"}, out)
+    for role in ("numerator", "denominator"):
+        _typed(c, role, ("count", "amount", "number"), cat, out)
+
+
+def _zero_rule(c: Criterion, out: list[str]) -> None:
+    rule = c.params.get("zero_denominator")
+    if rule is not None and rule not in ZERO_DENOMINATOR_RULES:
+        out.append(f"zero_denominator {rule!r} is not one of {', '.join(ZERO_DENOMINATOR_RULES)}")
+
+
+def _check_ratio(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    _rate_roles(c, cat, out)
+    floor = {"floor"} if c.method == "ratio_with_floor" else set()
+    _params_known(c, floor, {"zero_denominator"}, out)
+    _share(c, "floor", out)
+    _zero_rule(c, out)
+
+
+def _check_boolean(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    if "fact" in c.measures:
+        _roles(c, {"fact"}, out)
+        _typed(c, "fact", ("bool",), cat, out)
+        _params_known(c, set(), set(), out)
+        return
+    _rate_roles(c, cat, out)
+    _params_known(c, {"min_rate"}, {"zero_denominator"}, out)
+    _share(c, "min_rate", out)
+    _zero_rule(c, out)
+
+
+def _check_partial_credit(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    _roles(c, {"deployed", "compliant"}, out)
+    for role in ("deployed", "compliant"):
+        _typed(c, role, ("bool",), cat, out)
+    _params_known(c, {"partial_factor"}, set(), out)
+    _share(c, "partial_factor", out)
+
+
+def _steps_table(c: Criterion, out: list[str]) -> list[str] | None:
+    """The enum values the steps table lists, or None (with a message) if it is malformed."""
+    steps = c.params.get("steps")
+    if not isinstance(steps, list) or not steps:
+        out.append("steps must be a non-empty list of {value: ..., points: ...}")
+        return None
+    for step in steps:
+        if not isinstance(step, dict) or set(step) != {"value", "points"}:
+            out.append(f"step {step!r} must be {{value: ..., points: ...}}")
+            return None
+        points = as_decimal(step["points"])
+        if points is None or not 0 <= points <= c.max_points:
+            given = step["points"]
+            out.append(f"step {step['value']} gives {given!r} points, not 0-{c.max_points}")
+    values = [str(step["value"]) for step in steps]
+    if len(set(values)) != len(values):
+        out.append("steps list a value twice")
+    return values
+
+
+def _check_steps(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    _roles(c, {"level"}, out)
+    _typed(c, "level", ("enum",), cat, out)
+    _params_known(c, {"steps"}, set(), out)
+    values = _steps_table(c, out)
+    key = c.measures.get("level")
+    if values is None or key is None or _spec(cat, key).value_type != "enum":
+        return
+    allowed = _spec(cat, key).enum_values
+    uncovered = sorted(set(allowed) - set(values))
+    unknown = sorted(set(values) - set(allowed))
+    if uncovered:
+        out.append(f"steps give no points for {', '.join(uncovered)}")
+    if unknown:
+        out.append(f"steps list values {key} cannot take: {', '.join(unknown)}")
+
+
+def _check_threshold(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    form = c.params.get("form")
+    if form == "aggregate":
+        _rate_roles(c, cat, out)
+        _params_known(c, {"form", "required_share"}, {"zero_denominator"}, out)
+        _zero_rule(c, out)
+    elif form == "per_unit":
+        if "fact" in c.measures:
+            _roles(c, {"fact"}, out)
+            _typed(c, "fact", ("bool",), cat, out)
+            _params_known(c, {"form", "required_share", "unit_scope"}, set(), out)
+        else:
+            _rate_roles(c, cat, out)
+            _params_known(c, {"form", "required_share", "unit_scope", "unit_min_rate"}, set(), out)
+            _share(c, "unit_min_rate", out)
+        scope = c.params.get("unit_scope")
+        if not isinstance(scope, list) or not scope or not set(scope) <= set(ORG_UNIT_LEVELS):
+            out.append(
+                f"unit_scope must be a list of org-unit levels ({', '.join(ORG_UNIT_LEVELS)})"
+            )
+    else:
+        out.append(f"threshold_all_units needs parameter form: per_unit or aggregate, not {form!r}")
+    _share(c, "required_share", out)
+
+
+def _check_target(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    _rate_roles(c, cat, out)
+    _params_known(c, {"target"}, {"comparator", "zero_denominator"}, out)
+    _share(c, "target", out)
+    _zero_rule(c, out)
+    if c.params.get("comparator", ">=") != ">=":
+        out.append(f"comparator {c.params['comparator']!r} is not supported (only >=)")
+
+
+def _check_survey(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    _roles(c, set(), out)
+    _params_known(c, set(), {"components"}, out)
+    components = c.params.get("components")
+    if components is None:
+        return
+    parts = components.values() if isinstance(components, dict) else [None]
+    values = [as_decimal(v) for v in parts]
+    if any(v is None for v in values):
+        out.append("components must map each part to its points")
+        return
+    total = sum((v for v in values if v is not None), Decimal(0))
+    if total != c.max_points:
+        out.append(f"components add up to {total}, not max {c.max_points}")
+
+
+def _check_sum(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    _roles(c, set(), out)
+    _params_known(c, set(), set(), out)
+
+
+_CHECKS: dict[str, _Check] = {
+    "sum": _check_sum,
+    "ratio": _check_ratio,
+    "ratio_with_floor": _check_ratio,
+    "boolean": _check_boolean,
+    "partial_credit": _check_partial_credit,
+    "steps": _check_steps,
+    "threshold_all_units": _check_threshold,
+    "target_met": _check_target,
+    "survey": _check_survey,
+}
+
+
+def check_method(c: Criterion, catalogue: Catalogue) -> list[str]:
+    """Problems with a criterion's measures and parameters for its method (none if unknown)."""
+    check = _CHECKS.get(c.method)
+    found: list[str] = []
+    if check is not None:
+        check(c, catalogue, found)
+    return found
