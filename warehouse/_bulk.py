@@ -21,6 +21,9 @@ _names = itertools.count()
 def registered(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> Iterator[str]:
     """`frame` visible to SQL on `con` under a fresh view name, for the block."""
     name = f"_chiso_frame_{next(_names)}"
+    # DuckDB refuses to register while a caller's result is partly fetched; running it
+    # to its end (not aborting: that would fail a pending write) clears the way.
+    con.complete()
     con.register(name, frame)
     try:
         yield name

@@ -189,7 +189,7 @@ _META_V1 = (
   params JSON,
   started_at TIMESTAMP NOT NULL,
   finished_at TIMESTAMP,
-  status VARCHAR NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+  status VARCHAR NOT NULL,
   message VARCHAR
 )""",
     """CREATE TABLE meta.load (

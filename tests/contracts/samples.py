@@ -161,9 +161,7 @@ def frame_of(rows: list[dict[str, Any]]) -> pd.DataFrame:
 def rows_of(entity: str, n: int, prefix: str = "K", **changes: Any) -> list[dict[str, Any]]:
     """`n` valid rows of `entity` with keys ``<prefix>0000…`` and `changes` applied."""
     key = KEY_COLUMN[entity]
-    return [
-        {**VALID_ROWS[entity], key: f"{prefix}{i:04d}", **changes} for i in range(n)
-    ]
+    return [{**VALID_ROWS[entity], key: f"{prefix}{i:04d}", **changes} for i in range(n)]
 
 
 def valid_frame(entity: str, n: int = 3, prefix: str = "K", **changes: Any) -> pd.DataFrame:

@@ -108,17 +108,18 @@ def test_a_renamed_key_field_absent_from_the_page_rejects_every_row() -> None:
 def test_a_renamed_key_field_arriving_as_nulls_is_named() -> None:
     frame = valid_frame("dossier", 2, dossier_id=None)
 
-    assert reasons_of(frame, "dossier") == [
-        "dossier_id: missing (source field renamed or absent)"
-    ] * 2
+    assert (
+        reasons_of(frame, "dossier") == ["dossier_id: missing (source field renamed or absent)"] * 2
+    )
 
 
 def test_an_absent_optional_column_still_rejects_every_row() -> None:
     frame = valid_frame("unit", 2).drop(columns=["valid_to"])
 
-    assert reasons_of(frame, "unit") == [
-        "valid_to: column absent from the page (source field renamed or absent)"
-    ] * 2
+    assert (
+        reasons_of(frame, "unit")
+        == ["valid_to: column absent from the page (source field renamed or absent)"] * 2
+    )
 
 
 def test_several_failures_of_one_row_are_all_named_in_column_order() -> None:
@@ -145,8 +146,11 @@ def test_several_failures_of_one_row_are_all_named_in_column_order() -> None:
         ("received_at", pd.Timestamp("1999-12-31"), "received_at: 1999-12-31 is before 2000-01-01"),
         ("due_at", pd.Timestamp("2100-01-01"), "due_at: 2100-01-01 is not before 2100-01-01"),
         ("digitised", 1, "digitised: 1 is not true/false"),
-        ("status", "dang_xu_ly", "status: 'dang_xu_ly' is not one of in_progress, resolved, "
-         "returned, withdrawn"),
+        (
+            "status",
+            "dang_xu_ly",
+            "status: 'dang_xu_ly' is not one of in_progress, resolved, returned, withdrawn",
+        ),
         ("dossier_id", "", "dossier_id: empty"),
         ("updated_at", 20240101, "updated_at: 20240101 is not a date"),
         ("unit_code", ["883"], "unit_code: ['883'] is not text"),
@@ -242,9 +246,7 @@ _CORRUPTIONS = {
 
 @settings(max_examples=60, deadline=None)
 @given(
-    bad=st.lists(
-        st.tuples(st.integers(0, 29), st.sampled_from(sorted(_CORRUPTIONS))), max_size=40
-    )
+    bad=st.lists(st.tuples(st.integers(0, 29), st.sampled_from(sorted(_CORRUPTIONS))), max_size=40)
 )
 def test_every_row_is_either_valid_or_rejected_and_only_bad_rows_are_rejected(
     bad: list[tuple[int, str]],

@@ -61,8 +61,18 @@ def score(**changes: Any) -> dict[str, Any]:
 
 
 def test_valid_measures_come_back_unchanged() -> None:
-    frame = pd.DataFrame([measure(), measure(measure_key="x", value_num=None, value_text="true",
-                                              value_type="boolean", origin="declared")])
+    frame = pd.DataFrame(
+        [
+            measure(),
+            measure(
+                measure_key="x",
+                value_num=None,
+                value_text="true",
+                value_type="boolean",
+                origin="declared",
+            ),
+        ]
+    )
 
     checked = validate_marts_measure(frame)
 
@@ -74,8 +84,10 @@ def test_valid_measures_come_back_unchanged() -> None:
     ("changes", "reason"),
     [
         ({"value_num": Decimal(-1)}, "row 0: value_num: -1 < 0 for a count"),
-        ({"origin": "guessed"}, "row 0: origin: 'guessed' is not one of collected, declared, "
-         "override"),
+        (
+            {"origin": "guessed"},
+            "row 0: origin: 'guessed' is not one of collected, declared, override",
+        ),
         ({"period": "2024-13"}, "row 0: period: '2024-13' is not a period"),
         ({"unit_code": None}, "row 0: unit_code: missing"),
         ({"record_count": -3}, "row 0: record_count: -3 is not a count ≥ 0"),

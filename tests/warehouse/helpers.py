@@ -64,9 +64,7 @@ def staged(con: duckdb.DuckDBPyConnection, entity: str) -> pd.DataFrame:
     """Staging rows without the load columns, sorted by key (comparable across loads)."""
     frame = con.execute(f"SELECT * FROM staging.{entity}").df()
     key = frame.columns[0]
-    return (
-        frame.drop(columns=["_load_id", "_loaded_at"]).sort_values(key).reset_index(drop=True)
-    )
+    return frame.drop(columns=["_load_id", "_loaded_at"]).sort_values(key).reset_index(drop=True)
 
 
 def count(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None) -> int:

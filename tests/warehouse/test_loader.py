@@ -38,7 +38,10 @@ def test_a_clean_load_lands_in_raw_staging_ledger_and_watermark(
     result = load(con, "dossier", pages_of("dossier", frame.iloc[:2], frame.iloc[2:]))
 
     assert (result.status, result.rows_fetched, result.rows_loaded, result.rows_rejected) == (
-        "completed", 5, 5, 0,
+        "completed",
+        5,
+        5,
+        0,
     )
     assert result.pages == 2 and result.ok and result.high_water == V2
     assert count(con, "SELECT count(*) FROM staging.dossier") == 5
@@ -71,8 +74,10 @@ def test_typed_values_survive_the_trip(con: duckdb.DuckDBPyConnection) -> None:
     ("corrupt", "reason"),
     [
         ({"status": "da_giai_quyet"}, "status: 'da_giai_quyet' is not one of in_progress"),
-        ({"received_at": pd.Timestamp("2024-01-05"), "resolved_at": pd.Timestamp("2024-01-02")},
-         "resolved_at 2024-01-02 is before received_at 2024-01-05"),
+        (
+            {"received_at": pd.Timestamp("2024-01-05"), "resolved_at": pd.Timestamp("2024-01-02")},
+            "resolved_at 2024-01-02 is before received_at 2024-01-05",
+        ),
         ({"digitised": "N/A"}, "digitised: 'N/A' is not true/false"),
         ({"dossier_id": None}, "dossier_id: missing (source field renamed or absent)"),
     ],
@@ -138,8 +143,10 @@ def test_a_renamed_field_rejects_the_batch_and_keeps_the_previous_data(
     assert "nothing loaded, previous data kept" in result.message
     assert staged(con, "dossier").equals(before)
     assert count(con, "SELECT count(*) FROM raw.dossier WHERE _load_id = ?", [result.load_id]) == 0
-    assert count(con, "SELECT count(*) FROM meta.quarantine WHERE load_id = ?",
-                 [result.load_id]) == 100
+    assert (
+        count(con, "SELECT count(*) FROM meta.quarantine WHERE load_id = ?", [result.load_id])
+        == 100
+    )
     assert get_watermark(con, "tthc", "dossier") == watermark
     ledger = load_row(con, result.load_id)
     assert ledger is not None and ledger["status"] == "rejected"
@@ -178,7 +185,9 @@ def test_a_page_missing_a_column_is_judged_alone(con: duckdb.DuckDBPyConnection)
     drifted = valid_frame("dossier", 2, prefix="D").drop(columns=["via_onestop"])
 
     result = load(
-        con, "dossier", pages_of("dossier", good.iloc[:50], drifted, good.iloc[50:]),
+        con,
+        "dossier",
+        pages_of("dossier", good.iloc[:50], drifted, good.iloc[50:]),
         batch_rows=1000,
     )
 
@@ -195,22 +204,46 @@ def test_a_page_missing_a_column_is_judged_alone(con: duckdb.DuckDBPyConnection)
 def test_duplicates_across_pages_keep_the_latest_update(
     con: duckdb.DuckDBPyConnection, batch_rows: int
 ) -> None:
-    first = frame_of([
-        {**VALID_ROWS["dossier"], "dossier_id": "A", "status": "in_progress",
-         "resolved_at": None, "updated_at": V1},
-        {**VALID_ROWS["dossier"], "dossier_id": "B", "unit_code": "tie-first", "updated_at": V1},
-    ])
-    second = frame_of([
-        {**VALID_ROWS["dossier"], "dossier_id": "A", "status": "resolved", "updated_at": V2},
-        {**VALID_ROWS["dossier"], "dossier_id": "B", "unit_code": "tie-later", "updated_at": V1},
-    ])
-    third = frame_of([
-        {**VALID_ROWS["dossier"], "dossier_id": "A", "status": "returned",
-         "updated_at": V1 - pd.Timedelta(days=1)},
-    ])
+    first = frame_of(
+        [
+            {
+                **VALID_ROWS["dossier"],
+                "dossier_id": "A",
+                "status": "in_progress",
+                "resolved_at": None,
+                "updated_at": V1,
+            },
+            {
+                **VALID_ROWS["dossier"],
+                "dossier_id": "B",
+                "unit_code": "tie-first",
+                "updated_at": V1,
+            },
+        ]
+    )
+    second = frame_of(
+        [
+            {**VALID_ROWS["dossier"], "dossier_id": "A", "status": "resolved", "updated_at": V2},
+            {
+                **VALID_ROWS["dossier"],
+                "dossier_id": "B",
+                "unit_code": "tie-later",
+                "updated_at": V1,
+            },
+        ]
+    )
+    third = frame_of(
+        [
+            {
+                **VALID_ROWS["dossier"],
+                "dossier_id": "A",
+                "status": "returned",
+                "updated_at": V1 - pd.Timedelta(days=1),
+            },
+        ]
+    )
 
-    result = load(con, "dossier", pages_of("dossier", first, second, third),
-                  batch_rows=batch_rows)
+    result = load(con, "dossier", pages_of("dossier", first, second, third), batch_rows=batch_rows)
 
     rows = con.execute("SELECT dossier_id, status, unit_code FROM staging.dossier ORDER BY 1")
     assert rows.fetchall() == [("A", "resolved", "883"), ("B", "resolved", "tie-later")]
@@ -221,11 +254,17 @@ def test_duplicates_across_pages_keep_the_latest_update(
 def test_an_older_pull_does_not_overwrite_newer_staged_rows(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    load(con, "dossier", pages_of("dossier", valid_frame("dossier", 3, updated_at=V2,
-                                                         unit_code="new")))
+    load(
+        con,
+        "dossier",
+        pages_of("dossier", valid_frame("dossier", 3, updated_at=V2, unit_code="new")),
+    )
 
-    load(con, "dossier", pages_of("dossier", valid_frame("dossier", 3, updated_at=V1,
-                                                         unit_code="old")))
+    load(
+        con,
+        "dossier",
+        pages_of("dossier", valid_frame("dossier", 3, updated_at=V1, unit_code="old")),
+    )
 
     assert set(staged(con, "dossier")["unit_code"]) == {"new"}
     assert get_watermark(con, "tthc", "dossier") == V2
@@ -285,8 +324,9 @@ def test_an_exception_in_the_with_block_after_pages_fails_the_load(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     with pytest.raises(KeyboardInterrupt):
-        with EndpointLoad(con, run_id="r", source="tthc", entity="dossier",
-                          endpoint="/api/hoso") as endpoint_load:
+        with EndpointLoad(
+            con, run_id="r", source="tthc", entity="dossier", endpoint="/api/hoso"
+        ) as endpoint_load:
             endpoint_load.add_page(FakePage("dossier", valid_frame("dossier", 3)))
             raise KeyboardInterrupt
 
@@ -304,8 +344,9 @@ def test_a_page_of_another_entity_fails_the_load(con: duckdb.DuckDBPyConnection)
 
 
 def test_pages_after_the_end_are_refused(con: duckdb.DuckDBPyConnection) -> None:
-    with EndpointLoad(con, run_id="r", source="tthc", entity="dossier",
-                      endpoint="/api/hoso") as endpoint_load:
+    with EndpointLoad(
+        con, run_id="r", source="tthc", entity="dossier", endpoint="/api/hoso"
+    ) as endpoint_load:
         endpoint_load.add_page(FakePage("dossier", valid_frame("dossier", 1)))
         endpoint_load.finish()
 
@@ -336,8 +377,13 @@ def test_an_entity_without_update_time_keeps_the_last_row_and_no_watermark(
 
 def test_hostile_entity_names_never_reach_sql(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(ValueError, match="unknown entity"):
-        EndpointLoad(con, run_id="r", source="tthc", entity='dossier"; DROP TABLE raw.dossier; --',
-                     endpoint="/x")
+        EndpointLoad(
+            con,
+            run_id="r",
+            source="tthc",
+            entity='dossier"; DROP TABLE raw.dossier; --',
+            endpoint="/x",
+        )
 
 
 def test_load_ids_come_from_a_sequence(con: duckdb.DuckDBPyConnection) -> None:

@@ -88,7 +88,9 @@ def test_an_analyst_engine_reads_through_sqlalchemy_and_cannot_write(
     engine = analyst_engine(snapshot_path)
 
     with engine.connect() as connection:
-        frame = pd.read_sql(sa.text("SELECT dossier_id FROM staging.dossier ORDER BY 1"), connection)
+        frame = pd.read_sql(
+            sa.text("SELECT dossier_id FROM staging.dossier ORDER BY 1"), connection
+        )
         assert frame["dossier_id"].tolist() == ["K0000", "K0001", "K0002", "K0003"]
         assert "measure" in sa.inspect(connection).get_table_names(schema="marts")
         with pytest.raises(sa.exc.DBAPIError, match="read-only"):

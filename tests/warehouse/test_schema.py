@@ -18,8 +18,7 @@ from warehouse.schema import (
     migrate,
 )
 
-SQL_TYPE = {"text": "VARCHAR", "number": "DECIMAL(18,2)", "flag": "BOOLEAN",
-            "moment": "TIMESTAMP"}
+SQL_TYPE = {"text": "VARCHAR", "number": "DECIMAL(18,2)", "flag": "BOOLEAN", "moment": "TIMESTAMP"}
 
 
 def columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
@@ -40,7 +39,9 @@ def fresh(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 
 def test_a_fresh_database_gets_every_step_in_order(fresh: duckdb.DuckDBPyConnection) -> None:
     assert migrate(fresh) == [m.version for m in MIGRATIONS]
-    schemas = {row[0] for row in fresh.execute("SELECT schema_name FROM duckdb_schemas()").fetchall()}
+    schemas = {
+        row[0] for row in fresh.execute("SELECT schema_name FROM duckdb_schemas()").fetchall()
+    }
     assert {"raw", "staging", "marts", "meta"} <= schemas
 
 
@@ -55,8 +56,11 @@ def test_rerunning_migrate_is_a_no_op(fresh: duckdb.DuckDBPyConnection) -> None:
 def test_a_new_step_applies_only_itself(fresh: duckdb.DuckDBPyConnection) -> None:
     migrate(fresh)
     fresh.execute("INSERT INTO marts.period VALUES ('2024', 'year', '2024-01-01', '2024-12-31')")
-    step = Migration(len(MIGRATIONS) + 1, "add a view",
-                     ("CREATE VIEW marts.years AS SELECT period FROM marts.period",))
+    step = Migration(
+        len(MIGRATIONS) + 1,
+        "add a view",
+        ("CREATE VIEW marts.years AS SELECT period FROM marts.period",),
+    )
 
     assert migrate(fresh, (*MIGRATIONS, step)) == [step.version]
     assert migrate(fresh, (*MIGRATIONS, step)) == []
@@ -66,8 +70,11 @@ def test_a_new_step_applies_only_itself(fresh: duckdb.DuckDBPyConnection) -> Non
 
 def test_a_failing_step_leaves_no_trace(fresh: duckdb.DuckDBPyConnection) -> None:
     migrate(fresh)
-    broken = Migration(len(MIGRATIONS) + 1, "broken",
-                       ("CREATE TABLE marts.half (x INT)", "CREATE TABLE nowhere.x (y INT)"))
+    broken = Migration(
+        len(MIGRATIONS) + 1,
+        "broken",
+        ("CREATE TABLE marts.half (x INT)", "CREATE TABLE nowhere.x (y INT)"),
+    )
 
     with pytest.raises(duckdb.CatalogException):
         migrate(fresh, (*MIGRATIONS, broken))
@@ -92,9 +99,9 @@ def test_raw_and_staging_tables_match_the_contract(
     staging = columns(fresh, "staging", entity)
 
     assert raw[: len(expected)] == expected
-    assert [name for name, _ in raw[len(expected):]] == list(RAW_META_COLUMNS)
+    assert [name for name, _ in raw[len(expected) :]] == list(RAW_META_COLUMNS)
     assert staging[: len(expected)] == expected
-    assert [name for name, _ in staging[len(expected):]] == list(STAGING_META_COLUMNS)
+    assert [name for name, _ in staging[len(expected) :]] == list(STAGING_META_COLUMNS)
     key = fresh.execute(
         "SELECT constraint_column_names FROM duckdb_constraints() "
         "WHERE schema_name = 'staging' AND table_name = ? AND constraint_type = 'PRIMARY KEY'",
@@ -123,12 +130,16 @@ def test_analyst_tables_carry_column_comments(fresh: duckdb.DuckDBPyConnection) 
 
 def test_mart_keys_refuse_duplicates(fresh: duckdb.DuckDBPyConnection) -> None:
     migrate(fresh)
-    row = "('89', '2024', 'dossiers_received', NULL, 1, NULL, 'count', 'collected', NULL, " \
-          "[1], 1, NULL, NULL, now(), 'r')"
+    row = (
+        "('89', '2024', 'dossiers_received', NULL, 1, NULL, 'count', 'collected', NULL, "
+        "[1], 1, NULL, NULL, now(), 'r')"
+    )
     fresh.execute(f"INSERT INTO marts.measure VALUES {row}")
 
     with pytest.raises(duckdb.ConstraintException):
         fresh.execute(f"INSERT INTO marts.measure VALUES {row}")
     with pytest.raises(duckdb.ConstraintException):
-        fresh.execute("INSERT INTO marts.measure VALUES ('89', '2024', 'x', NULL, 1, NULL, "
-                      "'count', 'guessed', NULL, [], 0, NULL, NULL, now(), 'r')")
+        fresh.execute(
+            "INSERT INTO marts.measure VALUES ('89', '2024', 'x', NULL, 1, NULL, "
+            "'count', 'guessed', NULL, [], 0, NULL, NULL, now(), 'r')"
+        )
