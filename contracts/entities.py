@@ -19,7 +19,7 @@ import pandera.errors as pa_errors
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from contracts._coerce import NOT_READABLE, Kind, coerce, kind_of, null_column
+from contracts._coerce import MOMENT_DTYPE, NOT_READABLE, Kind, coerce, kind_of, null_column
 from contracts._readable import (
     Issues,
     RowExplainer,
@@ -465,9 +465,31 @@ def _typed_columns(
         shown = original[column].iloc[positions].map(show).to_numpy(dtype=object)
         reasons = np.asarray([f"{column}: {v} {NOT_READABLE[kind]}" for v in shown], dtype=object)
         issues.add(positions, reasons, place)
+        if kind is Kind.MOMENT:
+            typed, out_of_range = _within_date_range(column, typed, issues, place)
+            mask = mask | out_of_range
         columns[column] = typed.reset_index(drop=True)
         unreadable[column] = mask
     return pd.DataFrame(columns, index=original.index), unreadable
+
+
+def _within_date_range(
+    column: str, typed: pd.Series, issues: Issues, place: int
+) -> tuple[pd.Series, np.ndarray]:
+    """Dates outside the contract's range reported and nulled here, before pandera: a
+    date past 2262 does not fit pandas' nanoseconds, and a failed cast in pandera would
+    leave the whole column unchecked."""
+    early = (typed < DATE_MIN).fillna(False).to_numpy(dtype=bool)
+    late = (typed >= DATE_MAX).fillna(False).to_numpy(dtype=bool)
+    for mask, bound in (
+        (early, f"is before {show(DATE_MIN)}"),
+        (late, f"is not before {show(DATE_MAX)}"),
+    ):
+        positions = np.flatnonzero(mask)
+        shown = typed.iloc[positions].map(show).to_numpy(dtype=object)
+        issues.add(positions, np.asarray([f"{column}: {v} {bound}" for v in shown]), place)
+    outside = early | late
+    return typed.where(~outside).astype(MOMENT_DTYPE), outside
 
 
 def _pandera_failures(schema: pa.DataFrameSchema, typed: pd.DataFrame) -> pd.DataFrame | None:

@@ -18,6 +18,7 @@ rolls everything back, writes a ``failed`` ledger row and propagates.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from warehouse.quarantine import QUARANTINE_COLUMNS, write_quarantine
 from warehouse.schema import require_entity
 from warehouse.staging import load_high_water, merge_load
 from warehouse.watermarks import advance_watermark
+
+log = logging.getLogger(__name__)
 
 DEFAULT_REJECT_THRESHOLD = 0.05
 DEFAULT_BATCH_ROWS = 50_000
@@ -222,8 +225,11 @@ class EndpointLoad:
         The ledger row is written in its own transaction. If even that fails (the
         database is gone), the original error gets a note saying so.
         """
+        if self.load_id is None:
+            raise LoadError("the load never began") from error
         self._rollback()
         message = f"{type(error).__name__}: {error}"
+        log.error("%s/%s load %s failed: %s", self.source, self.entity, self.load_id, message)
         result = self._outcome("failed", rows_loaded=0, high_water=None, message=message)
         try:
             self._write_ledger(result)
@@ -326,6 +332,7 @@ class EndpointLoad:
             f"{reason_summary(rejected['reason'])}"
         )
         self._quarantine(rejected, utc_now())
+        log.warning("%s/%s load %s rejected: %s", self.source, self.entity, self.load_id, message)
         return self._commit(self._outcome("rejected", 0, high_water=None, message=message))
 
     def _commit(self, result: LoadResult) -> LoadResult:

@@ -145,6 +145,12 @@ def test_several_failures_of_one_row_are_all_named_in_column_order() -> None:
     [
         ("received_at", pd.Timestamp("1999-12-31"), "received_at: 1999-12-31 is before 2000-01-01"),
         ("due_at", pd.Timestamp("2100-01-01"), "due_at: 2100-01-01 is not before 2100-01-01"),
+        (
+            "updated_at",
+            pd.Timestamp("2500-01-01"),
+            "updated_at: 2500-01-01 is not before 2100-01-01",
+        ),
+        ("received_at", "1500-01-01", "received_at: 1500-01-01 is before 2000-01-01"),
         ("digitised", 1, "digitised: 1 is not true/false"),
         (
             "status",

@@ -42,6 +42,7 @@ def write_config(directory: Path, base_url: str) -> Path:
     text = text.replace('dir = "declarations"', f'dir = "{REPO / "declarations"}"')
     text = text.replace("http://127.0.0.1:8765", base_url)
     target = directory / "chiso.toml"
+    directory.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target
 
