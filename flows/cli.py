@@ -23,6 +23,9 @@ from flows.measures_file import InputFileError
 from scoring.model import ScoreRow
 from scoring.render import format_rate
 
+# The machines chiso runs on have no route to Prefect's telemetry endpoint.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
 app = typer.Typer(
     help="chiso: e-government indicators, collected and scored.", no_args_is_help=True
 )
