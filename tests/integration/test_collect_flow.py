@@ -52,8 +52,7 @@ def test_collecting_again_changes_no_staging_count_and_adds_one_ledger_row_per_l
     assert staging_counts(db) == before
     with duckdb.connect(str(db), read_only=True) as con:
         ledger = con.execute(
-            "SELECT source, entity, count(*) FROM meta.load WHERE status = 'completed' "
-            "GROUP BY ALL"
+            "SELECT source, entity, count(*) FROM meta.load WHERE status = 'completed' GROUP BY ALL"
         ).fetchall()
         raw_dossiers = con.execute("SELECT count(*) FROM raw.dossier").fetchone()[0]
     assert {n for _, _, n in ledger} == {2}

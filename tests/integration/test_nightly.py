@@ -14,7 +14,7 @@ from flows.prefect_flows import nightly_flow
 from flows.settings import load_settings
 from scoring.render import rows_to_json
 from simulator import SimulatorHandle
-from tests.integration.truth import par7_counts
+from tests.integration.truth import documents_per_unit, par7_counts
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "par7_2024.json"
 
@@ -56,6 +56,30 @@ def test_par7_measures_equal_counts_from_the_generated_data(
     )
     con.close()
     assert {k: int(actual[k]) for k in expected} == expected
+
+
+def test_per_unit_document_measures_add_up_to_the_generated_records(
+    nightly: dict, sim: SimulatorHandle
+) -> None:
+    con = duckdb.connect(str(nightly["result"].snapshot), read_only=True)
+    sums = dict(
+        con.execute(
+            "select measure_key, sum(value_num) from marts.measure where period = '2024' "
+            "and measure_key like 'docs_workfiles_processed_%' group by 1"
+        ).fetchall()
+    )
+    units = con.execute(
+        "select count(distinct unit_code) from marts.measure "
+        "where measure_key = 'docs_workfiles_processed_total' and period = '2024'"
+    ).fetchone()[0]
+    con.close()
+    assert units == 20 + 11 * 12
+    assert int(sums["docs_workfiles_processed_total"]) == documents_per_unit(
+        sim.province, 2024, online=False
+    )
+    assert int(sums["docs_workfiles_processed_online"]) == documents_per_unit(
+        sim.province, 2024, online=True
+    )
 
 
 def test_declared_facts_are_stored_with_their_evidence(nightly: dict) -> None:

@@ -40,8 +40,10 @@ def test_sentinel_secret_absent_on_success_and_on_401(
     for variable in ("TTHC_CLIENT_SECRET", "IOFFICE_API_KEY", "LRIS_PASSWORD", "NDXP_TOKEN"):
         monkeypatch.setenv(f"CHISO_{variable}", SENTINEL)
     accepts_sentinel = Credentials(
-        tthc_client_secret=SENTINEL, ioffice_api_key=SENTINEL,
-        lris_password=SENTINEL, ndxp_token=SENTINEL,
+        tthc_client_secret=SENTINEL,
+        ioffice_api_key=SENTINEL,
+        lris_password=SENTINEL,
+        ndxp_token=SENTINEL,
     )
     with start_simulator(scale=0.002, seed=5, credentials=accepts_sentinel) as sim:
         config = write_config(tmp_path, sim.base_url)
