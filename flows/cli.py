@@ -54,6 +54,18 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 
 @contextmanager
+def _operator_errors() -> Iterator[None]:
+    """Errors an operator can act on: one clear line and exit code 2, no traceback."""
+    from connectors.errors import ConfigError
+    from warehouse.connection import WarehouseBusy
+
+    try:
+        yield
+    except (WarehouseBusy, ConfigError, InputFileError) as exc:
+        raise _fail(str(exc)) from None
+
+
+@contextmanager
 def _page_progress() -> Iterator[Progress | None]:
     """A progress bar of pages and rows per endpoint (only on a terminal)."""
     progress = Progress(
@@ -183,7 +195,7 @@ def collect(
             parse_period(period)
     except (ValueError, PeriodError) as exc:
         raise _fail(str(exc)) from None
-    with _page_progress() as progress:
+    with _operator_errors(), _page_progress() as progress:
         summaries = collect_flow(
             source=source,
             period=period,
@@ -209,7 +221,8 @@ def build(
         parse_period(period)
     except PeriodError as exc:
         raise _fail(str(exc)) from None
-    result = build_flow(period=period, config=config)
+    with _operator_errors():
+        result = build_flow(period=period, config=config)
     for fw in result.frameworks:
         print_scorecard(fw.rows, f"{fw.framework.id} — {result.period}")
 
@@ -228,7 +241,7 @@ def run(
             parse_period(p)
     except PeriodError as exc:
         raise _fail(str(exc)) from None
-    with _page_progress() as progress:
+    with _operator_errors(), _page_progress() as progress:
         result = nightly_flow(periods=period, config=config, on_page=_progress_hook(progress))
     _report_nightly(result)
 
@@ -272,7 +285,7 @@ def demo(
     )
     with start_simulator(scale=demo_scale, seed=settings.simulator.seed) as sim:
         console.print(f"Simulator at {sim.base_url}. Running the nightly flow for {period}…")
-        with _page_progress() as progress:
+        with _operator_errors(), _page_progress() as progress:
             result = nightly_flow(
                 periods=[period],
                 config=str(demo_config),

@@ -20,7 +20,7 @@ from flows.build import BuildResult, build_period
 from flows.collect import CollectRequest, EndpointSummary, PageHook, collect_source, resolve_sources
 from flows.settings import Settings, load_settings, with_base_url
 from transforms.periods import parse_period
-from warehouse.connection import open_writer
+from warehouse.connection import open_writer, run_lock
 from warehouse.ledger import RunStatus, finish_run, start_run
 from warehouse.publish import publish_snapshot
 
@@ -123,15 +123,12 @@ def collect_flow(
     settings = resolve_settings(config, base_url)
     request = CollectRequest(parse_period(period) if period else None, since)
     run_id = new_run_id("collect")
-    _record_run(settings, run_id, "collect", {"source": source, "period": period})
-    summaries = _collect_all(settings, source, request, run_id, on_page)
-    failed = [s for s in summaries if s.status != "completed"]
-    _finish_run(
-        settings,
-        run_id,
-        "failed" if failed else "completed",
-        "; ".join(f"{s.source}/{s.entity}: {s.message}" for s in failed),
-    )
+    with run_lock(settings.warehouse.path):
+        _record_run(settings, run_id, "collect", {"source": source, "period": period})
+        summaries = _collect_all(settings, source, request, run_id, on_page)
+        failed = [s for s in summaries if s.status != "completed"]
+        message = "; ".join(f"{s.source}/{s.entity}: {s.message}" for s in failed)
+        _finish_run(settings, run_id, "failed" if failed else "completed", message)
     return summaries
 
 
@@ -142,14 +139,11 @@ def build_flow(
     """Measures and scores for one period."""
     settings = resolve_settings(config, None)
     run_id = new_run_id("build")
-    _record_run(settings, run_id, "build", {"period": period})
-    result = build_period_task(
-        settings,
-        parse_period(period).label,
-        run_id,
-        Path(declarations_dir) if declarations_dir else settings.declarations.dir,
-    )
-    _finish_run(settings, run_id, "completed", "")
+    declarations = Path(declarations_dir) if declarations_dir else settings.declarations.dir
+    with run_lock(settings.warehouse.path):
+        _record_run(settings, run_id, "build", {"period": period})
+        result = build_period_task(settings, parse_period(period).label, run_id, declarations)
+        _finish_run(settings, run_id, "completed", "")
     return result
 
 
@@ -164,38 +158,30 @@ def nightly_flow(
     """Collect everything incrementally, validate, load, build each period, publish.
 
     Publication is withheld when any endpoint failed or was rejected: analysts keep the
-    last good snapshot and the result says why.
+    last good snapshot and the result says why. A second run on the same warehouse
+    stops at once (WarehouseBusy) instead of interleaving with this one.
     """
     settings = resolve_settings(config, base_url)
     run_id = new_run_id("nightly")
     labels = [parse_period(p).label for p in (periods or [str(datetime.now().year)])]
-    _record_run(settings, run_id, "nightly", {"periods": labels})
-    result = NightlyResult(run_id)
-    result.collected = _collect_all(settings, None, CollectRequest(), run_id, on_page)
-    result.problems = [
-        f"{s.source}/{s.entity} {s.status}: {s.message}"
-        for s in result.collected
-        if s.status != "completed"
-    ]
-    for label in labels:
-        result.built.append(
-            build_period_task(
-                settings,
-                label,
-                run_id,
-                Path(declarations_dir) if declarations_dir else settings.declarations.dir,
-            )
-        )
-    if result.problems:
-        get_run_logger().error("not published: %s", "; ".join(result.problems))
-    else:
-        result.snapshot = publish_task(settings)
-    _finish_run(
-        settings,
-        run_id,
-        "completed" if result.published else "failed",
-        "" if result.published else "not published: " + "; ".join(result.problems),
-    )
+    declarations = Path(declarations_dir) if declarations_dir else settings.declarations.dir
+    with run_lock(settings.warehouse.path):
+        _record_run(settings, run_id, "nightly", {"periods": labels})
+        result = NightlyResult(run_id)
+        result.collected = _collect_all(settings, None, CollectRequest(), run_id, on_page)
+        result.problems = [
+            f"{s.source}/{s.entity} {s.status}: {s.message}"
+            for s in result.collected
+            if s.status != "completed"
+        ]
+        for label in labels:
+            result.built.append(build_period_task(settings, label, run_id, declarations))
+        if result.problems:
+            get_run_logger().error("not published: %s", "; ".join(result.problems))
+        else:
+            result.snapshot = publish_task(settings)
+        message = "" if result.published else "not published: " + "; ".join(result.problems)
+        _finish_run(settings, run_id, "completed" if result.published else "failed", message)
     return result
 
 

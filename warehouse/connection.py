@@ -38,8 +38,15 @@ def _holder(lock_file: IO[str]) -> str:
     return text or "pid unknown"
 
 
-def _take_lock(db_path: Path) -> IO[str]:
-    lock_file = open(lock_path(db_path), "a+", encoding="utf-8")  # kept open: holds the lock
+def run_lock_path(db_path: StrPath) -> Path:
+    """The lock file held for a whole flow run on a warehouse."""
+    path = Path(db_path)
+    return path.with_name(path.name + ".run.lock")
+
+
+def _take_lock(db_path: Path, lock_file_path: Path | None = None) -> IO[str]:
+    target = lock_file_path or lock_path(db_path)
+    lock_file = open(target, "a+", encoding="utf-8")  # kept open: holds the lock
     try:
         fcntl.flock(lock_file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -64,6 +71,20 @@ def writer_lock(db_path: StrPath) -> Iterator[None]:
         yield
     finally:
         lock_file.close()  # closing the descriptor releases the flock
+
+
+@contextmanager
+def run_lock(db_path: StrPath) -> Iterator[None]:
+    """Hold a warehouse for a whole flow run (collect, build, publish), so a second run
+    stops at once instead of interleaving its loads between this run's tasks. Separate
+    from the writer lock, which each task takes while it writes."""
+    path = Path(db_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock_file = _take_lock(path, run_lock_path(path))
+    try:
+        yield
+    finally:
+        lock_file.close()
 
 
 @contextmanager

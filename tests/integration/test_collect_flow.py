@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from flows.collect import CATALOGUE_ENTITIES
 from flows.prefect_flows import collect_flow
@@ -65,3 +66,15 @@ def test_one_source_only(config: Path, sim: SimulatorHandle) -> None:
     summaries = collect_flow(source="ndxp", config=str(config))
     assert {s.source for s in summaries} == {"ndxp"}
     assert {r.system for r in sim.requests} == {"ndxp"}
+
+
+def test_a_second_run_on_the_same_warehouse_stops_at_once(config: Path) -> None:
+    from prefect.states import State
+
+    from warehouse.connection import WarehouseBusy, run_lock
+
+    with run_lock(load_settings(config).warehouse.path):
+        state = collect_flow(source="ndxp", config=str(config), return_state=True)
+    assert isinstance(state, State) and state.is_failed()
+    with pytest.raises(WarehouseBusy, match="another chiso run holds the warehouse"):
+        state.result()
