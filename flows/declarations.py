@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -25,23 +26,29 @@ from transforms.measures import MEASURE_COLUMNS
 EVIDENCE_FIELDS = ("evidence_doc", "evidence_date", "evidence_link", "declared_by", "declared_at")
 
 
-def _evidence_by_line(path: Path) -> dict[tuple[str, str, str], dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return {
-            (row["unit"].strip(), row["period"].strip(), row["measure"].strip()): {
-                name: (row.get(name) or "").strip() for name in EVIDENCE_FIELDS
-            }
-            for row in csv.DictReader(handle)
-        }
+def _rows_by_slot(path: Path, catalogue: Catalogue) -> dict[tuple[str, str, str], _Row]:
+    """Each data row's line and evidence, keyed by (unit, period, canonical key).
 
-
-def _line_of(path: Path, unit: str, period: str) -> int:
+    Called after read_measures_csv accepted the file, so every key parses.
+    """
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
+        rows = {}
         for row in reader:
-            if row["unit"].strip() == unit and row["period"].strip() == period:
-                return reader.line_num
-    return 0
+            if not any((value or "").strip() for value in row.values()):
+                continue
+            key = str(catalogue.validate_key(row["measure"].strip()))
+            evidence = {name: (row.get(name) or "").strip() for name in EVIDENCE_FIELDS}
+            rows[(row["unit"].strip(), row["period"].strip(), key)] = _Row(
+                reader.line_num, evidence
+            )
+    return rows
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    evidence: dict[str, str]
 
 
 def read_declarations(
@@ -55,37 +62,25 @@ def read_declarations(
     """
     catalogue = catalogue or load_catalogue()
     measures = read_measures_csv(path, catalogue)
+    rows = _rows_by_slot(path, catalogue)
     units = set(known_units)
     problems = []
     for m in measures:
+        line = rows[(m.unit, m.period, m.key)].line
         if m.unit not in units:
             problems.append(
-                f"{path}:{_line_of(path, m.unit, m.period)}: column unit: "
-                f"{m.unit!r} is not a unit of the province in the warehouse"
+                f"{path}:{line}: column unit: {m.unit!r} is not a unit of the province "
+                "in the warehouse"
             )
         spec = catalogue.spec(m.key.split("{", 1)[0])
         if spec.collected:
             problems.append(
-                f"{path}: column measure: {m.key} is collected from {spec.source}; "
+                f"{path}:{line}: column measure: {m.key} is collected from {spec.source}; "
                 "it cannot be declared (an operator override is the way to correct it)"
             )
     if problems:
         raise InputFileError(path, problems)
-    raw_evidence = _evidence_by_line(path)
-    evidence = []
-    for m in measures:
-        found = next(
-            (
-                e
-                for (u, p, k), e in raw_evidence.items()
-                if u == m.unit
-                and p == m.period
-                and catalogue.validate_key(k) == catalogue.validate_key(m.key)
-            ),
-            {},
-        )
-        evidence.append(found)
-    return measures, evidence
+    return measures, [rows[(m.unit, m.period, m.key)].evidence for m in measures]
 
 
 def declaration_files(directory: Path) -> list[Path]:

@@ -16,9 +16,19 @@ runner = CliRunner()
 def test_json_lists_every_node_with_decimal_string_points() -> None:
     result = runner.invoke(
         app,
-        ["score", "--framework", "par7-2024", "--period", "2024",
-         "--measures", str(DATA / "par7_mixed.csv"),
-         "--org-units", str(DATA / "org_units.csv"), "--format", "json"],
+        [
+            "score",
+            "--framework",
+            "par7-2024",
+            "--period",
+            "2024",
+            "--measures",
+            str(DATA / "par7_mixed.csv"),
+            "--org-units",
+            str(DATA / "org_units.csv"),
+            "--format",
+            "json",
+        ],
     )
     assert result.exit_code == 0, result.output
     rows = {r["criterion"]: r for r in json.loads(result.stdout)}
@@ -32,9 +42,17 @@ def test_json_lists_every_node_with_decimal_string_points() -> None:
 def test_table_output_prints_the_vietnamese_names() -> None:
     result = runner.invoke(
         app,
-        ["score", "--framework", "par7-2024", "--period", "2024",
-         "--measures", str(DATA / "par7_perfect.csv"),
-         "--org-units", str(DATA / "org_units.csv")],
+        [
+            "score",
+            "--framework",
+            "par7-2024",
+            "--period",
+            "2024",
+            "--measures",
+            str(DATA / "par7_perfect.csv"),
+            "--org-units",
+            str(DATA / "org_units.csv"),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "Tỷ lệ hồ sơ trực tuyến toàn trình" in result.stdout
@@ -44,8 +62,15 @@ def test_table_output_prints_the_vietnamese_names() -> None:
 def test_a_bad_measures_file_is_refused_naming_file_and_line() -> None:
     result = runner.invoke(
         app,
-        ["score", "--framework", "par7-2024", "--period", "2024",
-         "--measures", str(DATA / "bad_measures.csv")],
+        [
+            "score",
+            "--framework",
+            "par7-2024",
+            "--period",
+            "2024",
+            "--measures",
+            str(DATA / "bad_measures.csv"),
+        ],
     )
     assert result.exit_code == 2
     assert "bad_measures.csv:" in result.output
@@ -54,8 +79,15 @@ def test_a_bad_measures_file_is_refused_naming_file_and_line() -> None:
 def test_an_unknown_framework_or_hostile_name_is_refused() -> None:
     result = runner.invoke(
         app,
-        ["score", "--framework", "par7'; drop table marts.score; --", "--period", "2024",
-         "--measures", str(DATA / "par7_perfect.csv")],
+        [
+            "score",
+            "--framework",
+            "par7'; drop table marts.score; --",
+            "--period",
+            "2024",
+            "--measures",
+            str(DATA / "par7_perfect.csv"),
+        ],
     )
     assert result.exit_code == 2
     assert "unknown framework" in result.output
