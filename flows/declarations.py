@@ -4,7 +4,9 @@ A declaration file has the measures-file columns (`unit,period,measure,value`) a
 evidence columns `evidence_doc, evidence_date, evidence_link, declared_by, declared_at`.
 Rows are checked against the catalogue and the org units; a file with any problem is
 refused whole, every problem named by file, line and column. A declared value never
-replaces a collected one: a measure a source system supplies cannot be declared.
+replaces a collected one: a measure chiso collects (one with a transform in
+transforms/measures*) cannot be declared. A measure whose catalogue source is a system
+but that chiso does not collect yet is declared like any other fact.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import pandas as pd
 from flows.measures_file import InputFileError, read_measures_csv
 from scoring.catalogue import Catalogue, load_catalogue
 from scoring.model import MeasureValue
-from transforms.measures import MEASURE_COLUMNS
+from transforms.measures import MEASURE_COLUMNS, transforms_for
 
 EVIDENCE_FIELDS = ("evidence_doc", "evidence_date", "evidence_link", "declared_by", "declared_at")
 
@@ -72,10 +74,10 @@ def read_declarations(
                 f"{path}:{line}: column unit: {m.unit!r} is not a unit of the province "
                 "in the warehouse"
             )
-        spec = catalogue.spec(m.key.split("{", 1)[0])
-        if spec.collected:
+        if transforms_for(m.key):
+            source = catalogue.spec(m.key.split("{", 1)[0]).source
             problems.append(
-                f"{path}:{line}: column measure: {m.key} is collected from {spec.source}; "
+                f"{path}:{line}: column measure: {m.key} is collected from {source}; "
                 "it cannot be declared (an operator override is the way to correct it)"
             )
     if problems:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -21,6 +21,8 @@ from scoring.measure_keys import MeasureKey, parse_measure_key
 from scoring.model import Value
 
 DEFAULT_CATALOGUE = Path(__file__).with_name("catalogue.yaml")
+# More measures, one file per framework family; same format, without `dimensions`.
+CATALOGUE_PARTS = Path(__file__).with_name("catalogue.d")
 
 VALUE_TYPES = ("count", "amount", "number", "bool", "enum")
 SOURCES = ("TTHC", "IOFFICE", "LRIS", "NDXP_LGSP", "MANUAL", "SURVEY")
@@ -227,26 +229,48 @@ def _load_measure(name: str, entry: Any, dims: Mapping[str, Dimension], path: Pa
     )
 
 
-def read_catalogue(path: Path) -> Catalogue:
-    """Read and check a catalogue file."""
+def _read_measures(
+    document: Any, path: Path, dims: Mapping[str, Dimension]
+) -> dict[str, MeasureSpec]:
+    raw_measures = document.get("measures") if isinstance(document, dict) else None
+    if not isinstance(raw_measures, dict) or not raw_measures:
+        raise CatalogueError(f"{path}: 'measures' must be a non-empty mapping")
+    return {
+        str(name): _load_measure(str(name), entry, dims, path)
+        for name, entry in raw_measures.items()
+    }
+
+
+def read_catalogue(path: Path, parts: Sequence[Path] = ()) -> Catalogue:
+    """Read and check a catalogue file and its parts (more measures, same dimensions).
+
+    A measure may be listed in several files only with the same definition, so two
+    frameworks can each list the measures they share.
+    """
     document = read_yaml(path)
     if not isinstance(document, dict):
         raise CatalogueError(f"{path}: expected a mapping with 'dimensions' and 'measures'")
     dims = _load_dimensions(document.get("dimensions"), path)
-    raw_measures = document.get("measures")
-    if not isinstance(raw_measures, dict) or not raw_measures:
-        raise CatalogueError(f"{path}: 'measures' must be a non-empty mapping")
-    measures = {
-        str(name): _load_measure(str(name), entry, dims, path)
-        for name, entry in raw_measures.items()
-    }
+    measures = _read_measures(document, path, dims)
+    origin = dict.fromkeys(measures, path)
+    for part in parts:
+        part_document = read_yaml(part)
+        if isinstance(part_document, dict) and "dimensions" in part_document:
+            raise CatalogueError(f"{part}: dimensions are declared only in {path.name}")
+        for name, spec in _read_measures(part_document, part, dims).items():
+            if name in measures and measures[name] != spec:
+                raise CatalogueError(
+                    f"{part}: measure {name!r} is also defined, differently, in {origin[name]}"
+                )
+            measures.setdefault(name, spec)
+            origin.setdefault(name, part)
     return Catalogue(dims, measures, str(path))
 
 
 @cache
 def load_catalogue() -> Catalogue:
-    """The packaged catalogue (read once)."""
-    return read_catalogue(DEFAULT_CATALOGUE)
+    """The packaged catalogue: catalogue.yaml and catalogue.d/*.yaml (read once)."""
+    return read_catalogue(DEFAULT_CATALOGUE, sorted(CATALOGUE_PARTS.glob("*.yaml")))
 
 
 def validate_measure_key(key: str) -> str:

@@ -74,7 +74,7 @@ class MeasureTransform:
 
     @property
     def transform_id(self) -> str:
-        return f"measures.yaml:{self.key}"
+        return f"measures:{self.key}" if self.unit == "province" else f"measures:{self.key}@unit"
 
 
 def _transform_from_entry(entry: dict[str, Any]) -> MeasureTransform:
@@ -103,21 +103,44 @@ def _transform_from_entry(entry: dict[str, Any]) -> MeasureTransform:
     )
 
 
+def measure_files() -> list[Path]:
+    """measures.yaml, then measures.d/*.yaml (one file per framework family)."""
+    return [_HERE / "measures.yaml", *sorted((_HERE / "measures.d").glob("*.yaml"))]
+
+
 @cache
 def measure_transforms() -> tuple[MeasureTransform, ...]:
-    """Every collected measure declared in measures.yaml, in file order."""
-    document = yaml.safe_load((_HERE / "measures.yaml").read_text(encoding="utf-8"))
-    transforms = tuple(_transform_from_entry(e) for e in document["measures"])
-    keys = [t.key for t in transforms]
-    duplicated = {k for k in keys if keys.count(k) > 1}
+    """Every collected measure declared in the measure files, in file order.
+
+    A key may have one province-wide and one per-unit transform, not two of either.
+    """
+    transforms: list[MeasureTransform] = []
+    for path in measure_files():
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        transforms.extend(_transform_from_entry(e) for e in document["measures"])
+    slots = [(t.key, t.unit) for t in transforms]
+    duplicated = sorted({f"{k} ({u})" for k, u in slots if slots.count((k, u)) > 1})
     if duplicated:
-        raise ValueError(f"measures.yaml declares these measures twice: {sorted(duplicated)}")
-    return transforms
+        raise ValueError(f"measure files declare these measures twice: {duplicated}")
+    return tuple(transforms)
 
 
-def transform_for(key: str) -> MeasureTransform | None:
-    """The transform that produces a measure key, or None for declared-only measures."""
-    return next((t for t in measure_transforms() if t.key == key), None)
+def transforms_for(key: str) -> list[MeasureTransform]:
+    """The transforms that produce a measure key (province-wide, per unit); [] if declared."""
+    return [t for t in measure_transforms() if t.key == key]
+
+
+def transform_for(key: str, unit_level: str | None = None) -> MeasureTransform | None:
+    """The transform producing `key` for a unit of `unit_level` (any one if None)."""
+    found = transforms_for(key)
+    if unit_level is None or not found:
+        return found[0] if found else None
+    for t in found:
+        if (t.unit == "province") == (unit_level == "province") and (
+            t.unit == "province" or unit_level in t.unit_levels
+        ):
+            return t
+    return None
 
 
 def create_fact_views(con: duckdb.DuckDBPyConnection) -> None:
