@@ -241,6 +241,13 @@ def _read_measures(
     }
 
 
+def _same_definition(a: MeasureSpec, b: MeasureSpec) -> bool:
+    """Same type, source, filters and values (descriptions may be worded differently)."""
+    return (a.value_type, a.source, dict(a.filters), a.enum_values) == (
+        b.value_type, b.source, dict(b.filters), b.enum_values,
+    )  # fmt: skip
+
+
 def read_catalogue(path: Path, parts: Sequence[Path] = ()) -> Catalogue:
     """Read and check a catalogue file and its parts (more measures, same dimensions).
 
@@ -258,7 +265,7 @@ def read_catalogue(path: Path, parts: Sequence[Path] = ()) -> Catalogue:
         if isinstance(part_document, dict) and "dimensions" in part_document:
             raise CatalogueError(f"{part}: dimensions are declared only in {path.name}")
         for name, spec in _read_measures(part_document, part, dims).items():
-            if name in measures and measures[name] != spec:
+            if name in measures and not _same_definition(measures[name], spec):
                 raise CatalogueError(
                     f"{part}: measure {name!r} is also defined, differently, in {origin[name]}"
                 )
