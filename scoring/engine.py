@@ -20,17 +20,20 @@ nothing and do not count as missing):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import Context as DecimalContext
 from decimal import Decimal
 
 from scoring.framework import Criterion, Framework
 from scoring.measure_keys import canonical_key
 from scoring.methods import METHODS, Context, MeasureIndex, OrgTree, Outcome, ScoringInputError
-from scoring.model import MeasureValue, OrgUnit, ScoreRow, Status, Value
+from scoring.model import MeasureValue, OrgUnit, ScoreRow, Status, Value, format_decimal
 from scoring.periods import period_type
+from scoring.sections import Rollup, SubstitutionRule
 
 __all__ = ["ScoringInputError", "score_framework"]
 
+_DECIMAL = DecimalContext(prec=28)
 _WITH_POINTS = (Status.SCORED, Status.INCOMPLETE)
 _MISSING = (Status.MISSING_INPUT, Status.INCOMPLETE)
 
@@ -42,6 +45,11 @@ class _Node:
     outcome: Outcome
     points: Decimal | None
     raw: Decimal | None
+    substitution: str | None = None
+
+
+# Scored leaves of every unit: unit code → criterion id → node.
+_Leaves = dict[str, dict[str, _Node]]
 
 
 def score_framework(
@@ -52,10 +60,15 @@ def score_framework(
 ) -> list[ScoreRow]:
     """Score every unit of `framework.unit_level` for `period`.
 
-    Rows come unit by unit (sorted by code), each in criteria-tree pre-order. The
-    result depends only on the set of measure rows, not their order. Raises
-    ScoringInputError for a period of the wrong type, no unit to score, a malformed
-    key, a value of the wrong type, or one (unit, period, key) given two values.
+    The units are scored together: `normalized_to_best` compares each unit with the
+    best of the group, and Article 7 substitutions take the best score of the group
+    (the group is every unit the framework scores in the period).
+
+    Rows come unit by unit (sorted by code), each in criteria-tree pre-order, then
+    the unit's roll-ups. The result depends only on the set of measure rows, not
+    their order. Raises ScoringInputError for a period of the wrong type, no unit to
+    score, a malformed key, a value of the wrong type, or one (unit, period, key)
+    given two values.
     """
     _check_period(framework, period)
     index = _index(measures, period)
@@ -67,10 +80,24 @@ def score_framework(
         raise ScoringInputError(
             f"{framework.id} scores {framework.unit_level} units and the org units list none"
         )
+    contexts = [Context(unit, period, index, tree) for unit in targets]
+    leaves: _Leaves = {
+        ctx.unit.code: {
+            c.id: _leaf(framework, c, ctx)
+            for c in framework.criteria
+            if c.method not in ("sum", "normalized_to_best")
+        }
+        for ctx in contexts
+    }
+    for c in framework.criteria:
+        if c.method == "normalized_to_best":
+            _normalize(framework, c, contexts, leaves)
+    for c in framework.criteria:
+        if c.substitutions:
+            _substitute(framework, c, index, leaves)
     rows: list[ScoreRow] = []
-    for unit in targets:
-        context = Context(unit, period, index, tree)
-        rows.extend(_score_unit(framework, context))
+    for context in contexts:
+        rows.extend(_score_unit(framework, context, leaves[context.unit.code]))
     return rows
 
 
@@ -115,24 +142,102 @@ def _index(measures: Iterable[MeasureValue], period: str) -> MeasureIndex:
     return MeasureIndex(values)
 
 
-def _score_unit(framework: Framework, context: Context) -> list[ScoreRow]:
-    nodes: dict[str, _Node] = {}
+def _score_unit(framework: Framework, context: Context, leaves: dict[str, _Node]) -> list[ScoreRow]:
+    nodes: dict[str, _Node] = dict(leaves)
     # Reversed pre-order visits every child before its parent.
     for c in reversed(framework.criteria):
         if c.method == "sum":
             nodes[c.id] = _aggregate(framework, c, [(k, nodes[k]) for k in c.children])
-        else:
-            nodes[c.id] = _leaf(framework, c, context)
-    return [_row(framework, context, c, nodes[c.id]) for c in framework.criteria]
+    rows = [_row(framework, context, c, nodes[c.id]) for c in framework.criteria]
+    for rollup in framework.sections.rollups:
+        node = _rollup(framework, rollup, [(k, nodes[k]) for k in rollup.members])
+        rows.append(_rollup_row(framework, context, rollup, node))
+    return rows
 
 
 def _leaf(framework: Framework, c: Criterion, context: Context) -> _Node:
-    outcome = METHODS[c.method](c, context)
+    return _rounded(framework, METHODS[c.method](c, context))
+
+
+def _rounded(framework: Framework, outcome: Outcome) -> _Node:
     if outcome.points is None:
         return _Node(outcome, None, None)
     points = framework.rounding.apply(outcome.points)
     detail = f"{outcome.detail} → {points}"
     return _Node(outcome.with_detail(detail), points, outcome.points)
+
+
+def _normalize(
+    framework: Framework, c: Criterion, contexts: Sequence[Context], leaves: _Leaves
+) -> None:
+    """`normalized_to_best`: each unit's value against the best value of the group."""
+    values = {ctx.unit.code: METHODS[c.method](c, ctx) for ctx in contexts}
+    known = {code: o.value for code, o in values.items() if o.value is not None}
+    best_unit = max(sorted(known), key=lambda code: known[code], default=None)
+    for code, outcome in values.items():
+        value = outcome.value
+        if value is None or best_unit is None:
+            leaves[code][c.id] = _Node(outcome, None, None)
+            continue
+        best = known[best_unit]
+        if best == 0:
+            detail = f"{outcome.detail}; every unit's value is 0: 0 points"
+            scored = replace(outcome, points=Decimal(0), detail=detail)
+        else:
+            points = _DECIMAL.divide(_DECIMAL.multiply(value, c.max_points), best)
+            detail = (
+                f"{outcome.detail}; best of the group {format_decimal(best)} ({best_unit}): "
+                f"{format_decimal(value)}/{format_decimal(best)} × {c.max_points} "
+                f"= {format_decimal(points)}"
+            )
+            scored = replace(
+                outcome, points=points, rate=_DECIMAL.divide(value, best),
+                numerator=value, denominator=best, detail=detail,
+            )  # fmt: skip
+        leaves[code][c.id] = _rounded(framework, scored)
+
+
+def _rule_applies(rule: SubstitutionRule, index: MeasureIndex, unit: str) -> bool:
+    value = index.get(unit, rule.measure)
+    if isinstance(rule.equals, bool):
+        return value is rule.equals
+    return isinstance(value, Decimal) and value == rule.equals
+
+
+def _substitute(framework: Framework, c: Criterion, index: MeasureIndex, leaves: _Leaves) -> None:
+    """Article 7: a unit a rule applies to gets the group's best score, or full points."""
+    rules = [framework.sections.substitution_rules[r] for r in c.substitutions]
+    applied = {
+        unit: next((r for r in rules if _rule_applies(r, index, unit)), None) for unit in leaves
+    }
+    others = {
+        unit: nodes[c.id].points
+        for unit, nodes in leaves.items()
+        if applied[unit] is None and nodes[c.id].outcome.status == Status.SCORED
+    }
+    best_unit = max(sorted(others), key=lambda u: others[u] or Decimal(0), default=None)
+    for unit, rule in applied.items():
+        if rule is None:
+            continue
+        label = f"{rule.id} ({rule.citation})"
+        if rule.gives == "full_points":
+            points, why = c.max_points, "full points"
+        elif best_unit is None:
+            detail = f"{label}: no other unit of the group has a score to take; no points"
+            leaves[unit][c.id] = _Node(
+                Outcome(Status.MISSING_INPUT, detail=detail), None, None, label
+            )
+            continue
+        else:
+            points = others[best_unit] or Decimal(0)
+            why = f"the best score of the group ({best_unit})"
+        detail = f"{rule.measure} = {_shown(rule.equals)}: {label} gives {why} → {points}"
+        outcome = Outcome(Status.SCORED, points=points, detail=detail)
+        leaves[unit][c.id] = _Node(outcome, framework.rounding.apply(points), points, label)
+
+
+def _shown(value: bool | Decimal) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else format_decimal(value)
 
 
 def _term(child_id: str, node: _Node) -> str:
@@ -158,6 +263,15 @@ def _aggregate(framework: Framework, c: Criterion, kids: list[tuple[str, _Node]]
         points = framework.rounding.apply(raw)
     points = framework.rounding.apply(points)
     detail = f"sum of {terms} = {points}"
+    if c.scaled:
+        rows_max = sum((framework.criterion(k).max_points for k, _ in kids), Decimal(0))
+        factor = _DECIMAL.divide(c.max_points, rows_max)
+        raw = _DECIMAL.multiply(raw, factor)
+        points = framework.rounding.apply(_DECIMAL.multiply(points, factor))
+        detail += (
+            f"; scaled to the official max: × {c.max_points}/{rows_max} "
+            f"(factor {format_decimal(factor)}) = {points}"
+        )
     if missing:
         detail += f" (a lower bound: {', '.join(missing)} not fully scored)"
         return _Node(Outcome(Status.INCOMPLETE, detail=detail), points, raw)
@@ -170,6 +284,40 @@ def _status_without_points(kids: list[tuple[str, _Node]], missing: list[str]) ->
     if all(n.outcome.status == Status.SURVEY for _, n in kids):
         return Status.SURVEY
     return Status.NOT_APPLICABLE
+
+
+def _rollup(framework: Framework, rollup: Rollup, kids: list[tuple[str, _Node]]) -> _Node:
+    counted = [n for _, n in kids if n.outcome.status in _WITH_POINTS]
+    missing = [k for k, n in kids if n.outcome.status in _MISSING]
+    terms = ", ".join(_term(k, n) for k, n in kids)
+    if not counted:
+        status = _status_without_points(kids, missing)
+        return _Node(Outcome(status, detail=f"sum of {terms}: no member has points"), None, None)
+    points = sum((n.points for n in counted if n.points is not None), Decimal(0))
+    detail = f"{rollup.id} = sum of {terms} = {points}"
+    if missing:
+        detail += f" (a lower bound: {', '.join(missing)} not fully scored)"
+        return _Node(Outcome(Status.INCOMPLETE, detail=detail), points, points)
+    return _Node(Outcome(Status.SCORED, detail=detail), points, points)
+
+
+def _rollup_row(framework: Framework, context: Context, rollup: Rollup, node: _Node) -> ScoreRow:
+    return ScoreRow(
+        framework=framework.id,
+        framework_version=framework.version,
+        unit=context.unit.code,
+        period=context.period,
+        criterion=rollup.id,
+        parent=None,
+        name_vi=rollup.name_vi,
+        name_en=rollup.name_en,
+        method="rollup",
+        max_points=rollup.max_points,
+        points=node.points,
+        status=node.outcome.status,
+        detail=node.outcome.detail,
+        max_points_with_survey=rollup.max_points,
+    )
 
 
 def _row(framework: Framework, context: Context, c: Criterion, node: _Node) -> ScoreRow:
@@ -195,4 +343,6 @@ def _row(framework: Framework, context: Context, c: Criterion, node: _Node) -> S
         detail=outcome.detail,
         max_points_with_survey=framework.rounding.apply(c.max_points),
         met=outcome.met,
+        target=outcome.target,
+        substitution=node.substitution,
     )

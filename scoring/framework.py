@@ -23,6 +23,13 @@ from scoring.catalogue import Catalogue, CatalogueError, load_catalogue
 from scoring.method_params import METHOD_KINDS, as_decimal, check_method
 from scoring.model import ORG_UNIT_LEVELS
 from scoring.periods import PERIOD_TYPES
+from scoring.sections import (
+    Sections,
+    parse_classification,
+    parse_ranking,
+    parse_rollups,
+    parse_substitution_rules,
+)
 
 FRAMEWORKS_DIR = Path(__file__).with_name("frameworks")
 
@@ -33,11 +40,11 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _FRAMEWORK_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 _TOP_FIELDS = {
     "id", "version", "name_vi", "name_en", "citation", "period_type", "unit_level",
-    "rounding", "criteria",
+    "rounding", "criteria", "substitution_rules", "rollups", "classification", "ranking",
 }  # fmt: skip
 _CRITERION_FIELDS = {
     "id", "parent", "name_vi", "name_en", "max", "max_without_survey", "method",
-    "params", "measures", "notes",
+    "params", "measures", "notes", "substitutions",
 }  # fmt: skip
 
 
@@ -86,6 +93,12 @@ class Criterion:
     measures: Mapping[str, str] = field(default_factory=dict)
     notes: str = ""
     children: tuple[str, ...] = ()
+    substitutions: tuple[str, ...] = ()
+
+    @property
+    def scaled(self) -> bool:
+        """A sum node whose children's points are scaled to its official maximum."""
+        return self.method == "sum" and self.params.get("scale_to_max") is True
 
     def decimal_param(self, name: str) -> Decimal:
         """A decimal parameter (checked at load time)."""
@@ -121,6 +134,7 @@ class Framework:
     rounding: Rounding
     criteria: tuple[Criterion, ...]
     path: str = ""
+    sections: Sections = field(default_factory=Sections)
 
     def criterion(self, criterion_id: str) -> Criterion:
         """The criterion with this id; KeyError naming it if there is none."""
@@ -264,7 +278,17 @@ def _parse_criterion(
         params=_params(raw.get("params"), cid, problems),
         measures=_measures(raw.get("measures"), cid, catalogue, problems),
         notes=str(raw.get("notes") or "").strip(),
+        substitutions=_substitutions(raw.get("substitutions"), cid, problems),
     )
+
+
+def _substitutions(raw: Any, cid: str, problems: _Problems) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
+        problems.add("'substitutions' must be a list of substitution rule ids", cid)
+        return ()
+    return tuple(raw)
 
 
 # --- structure ---------------------------------------------------------------------------
@@ -338,6 +362,8 @@ def _check_sums(criteria: Sequence[Criterion], raw: Mapping[str, Any], problems:
             continue
         kids = [by_id[k] for k in c.children]
         total = sum((k.max_points for k in kids), Decimal(0))
+        if c.scaled:
+            continue
         if total != c.max_points:
             parts = " + ".join(f"{k.id} {k.max_points}" for k in kids)
             problems.add(
@@ -413,9 +439,43 @@ def read_framework(path: Path, catalogue: Catalogue | None = None) -> Framework:
     for c in criteria:
         for message in check_method(c, catalogue):
             problems.add(message, c.id)
+    sections = _sections(document, criteria, rounding, catalogue, problems)
     if problems.items:
         raise FrameworkError(problems.items)
-    return Framework(**header, rounding=rounding, criteria=_pre_order(criteria), path=str(path))
+    return Framework(
+        **header,
+        rounding=rounding,
+        criteria=_pre_order(criteria),
+        path=str(path),
+        sections=sections,
+    )
+
+
+def _sections(
+    document: Mapping[str, Any],
+    criteria: Sequence[Criterion],
+    rounding: Rounding,
+    catalogue: Catalogue,
+    problems: _Problems,
+) -> Sections:
+    maxima = {c.id: c.max_points for c in criteria}
+    rules = parse_substitution_rules(document.get("substitution_rules"), catalogue, problems.add)
+    for c in criteria:
+        unknown = [r for r in c.substitutions if r not in rules]
+        if unknown:
+            problems.add(f"substitutions name unknown rule(s) {', '.join(unknown)}", c.id)
+        if c.substitutions and (c.method == "sum" or c.children):
+            problems.add("substitutions apply to scored leaves, not sum nodes", c.id)
+    classification = parse_classification(document.get("classification"), maxima, problems.add)
+    ranking = parse_ranking(document.get("ranking"), maxima, problems.add)
+    if ranking.ranked_only_with_level and not classification.levels:
+        problems.add("ranking.ranked_only_with_level needs classification.levels")
+    return Sections(
+        substitution_rules=rules,
+        rollups=parse_rollups(document.get("rollups"), maxima, rounding.decimals, problems.add),
+        classification=classification,
+        ranking=ranking,
+    )
 
 
 def _framework_files(directory: Path) -> dict[str, Path]:

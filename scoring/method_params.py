@@ -12,25 +12,32 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from scoring.catalogue import Catalogue, MeasureSpec
+from scoring.expressions import ExpressionError, parse_expression
 from scoring.measure_keys import parse_measure_key
 from scoring.model import ORG_UNIT_LEVELS
 
 if TYPE_CHECKING:
     from scoring.framework import Criterion
 
-# The method kinds the engine implements. `normalized_to_best`, `count_capped` and
-# `formula` (ARCHITECTURE §4) come with the DTI; until then a file using them is refused.
+# The method kinds the engine implements (ARCHITECTURE §4, scoring/README.md).
 METHOD_KINDS = (
     "sum",
     "ratio",
     "ratio_with_floor",
+    "threshold_full_else_ratio",
+    "inverse_threshold",
     "boolean",
     "partial_credit",
     "steps",
     "threshold_all_units",
     "target_met",
     "survey",
+    "count_capped",
+    "completeness",
+    "normalized_to_best",
+    "formula",
 )
+NUMBER_TYPES = ("count", "amount", "number")
 ZERO_DENOMINATOR_RULES = ("missing_input", "not_applicable")
 
 
@@ -150,10 +157,33 @@ def _steps_table(c: Criterion, out: list[str]) -> list[str] | None:
     return values
 
 
+def _numeric_steps(c: Criterion, out: list[str]) -> None:
+    steps = c.params.get("steps")
+    if not isinstance(steps, list) or not steps:
+        out.append("steps must be a non-empty list of {at_least: ..., points: ...}")
+        return
+    bars: list[Decimal] = []
+    for step in steps:
+        if not isinstance(step, dict) or set(step) != {"at_least", "points"}:
+            out.append(f"step {step!r} must be {{at_least: ..., points: ...}} for a numeric level")
+            return
+        bar, points = as_decimal(step["at_least"]), as_decimal(step["points"])
+        if bar is None or points is None or not 0 <= points <= c.max_points:
+            out.append(f"step {step!r} needs a number at_least and points 0-{c.max_points}")
+            return
+        bars.append(bar)
+    if bars != sorted(set(bars), reverse=True):
+        out.append("numeric steps must go from the highest at_least down, each once")
+
+
 def _check_steps(c: Criterion, cat: Catalogue, out: list[str]) -> None:
     _roles(c, {"level"}, out)
-    _typed(c, "level", ("enum",), cat, out)
     _params_known(c, {"steps"}, set(), out)
+    key = c.measures.get("level")
+    if key is not None and _spec(cat, key).value_type in NUMBER_TYPES:
+        _numeric_steps(c, out)
+        return
+    _typed(c, "level", ("enum",), cat, out)
     values = _steps_table(c, out)
     key = c.measures.get("level")
     if values is None or key is None or _spec(cat, key).value_type != "enum":
@@ -192,15 +222,6 @@ def _check_threshold(c: Criterion, cat: Catalogue, out: list[str]) -> None:
     _share(c, "required_share", out)
 
 
-def _check_target(c: Criterion, cat: Catalogue, out: list[str]) -> None:
-    _rate_roles(c, cat, out)
-    _params_known(c, {"target"}, {"comparator", "zero_denominator"}, out)
-    _share(c, "target", out)
-    _zero_rule(c, out)
-    if c.params.get("comparator", ">=") != ">=":
-        out.append(f"comparator {c.params['comparator']!r} is not supported (only >=)")
-
-
 def _check_survey(c: Criterion, cat: Catalogue, out: list[str]) -> None:
     _roles(c, set(), out)
     _params_known(c, set(), {"components"}, out)
@@ -219,7 +240,102 @@ def _check_survey(c: Criterion, cat: Catalogue, out: list[str]) -> None:
 
 def _check_sum(c: Criterion, cat: Catalogue, out: list[str]) -> None:
     _roles(c, set(), out)
-    _params_known(c, set(), set(), out)
+    _params_known(c, set(), {"scale_to_max"}, out)
+    if "scale_to_max" in c.params and not isinstance(c.params["scale_to_max"], bool):
+        out.append("scale_to_max must be true or false")
+
+
+def _check_rate_threshold(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    _rate_roles(c, cat, out)
+    _params_known(c, {"threshold"}, {"zero_denominator"}, out)
+    _share(c, "threshold", out)
+    _zero_rule(c, out)
+
+
+def _numeric_roles(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    for role in c.measures:
+        _typed(c, role, NUMBER_TYPES, cat, out)
+
+
+def _check_count_capped(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    _params_known(c, {"per_item"}, {"caps"}, out)
+    if not c.measures:
+        out.append("count_capped needs at least one measure role")
+    _numeric_roles(c, cat, out)
+    for name in ("per_item", "caps"):
+        table = c.params.get(name, {} if name == "caps" else None)
+        if not isinstance(table, dict) or any(as_decimal(v) is None for v in table.values()):
+            out.append(f"{name} must map measure roles to points")
+            continue
+        unknown = sorted(set(map(str, table)) - set(c.measures))
+        if unknown:
+            out.append(f"{name} names roles with no measure: {', '.join(unknown)}")
+        if name == "per_item" and set(map(str, table)) != set(c.measures):
+            out.append("per_item must give points for every measure role")
+
+
+def _check_completeness(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    _roles(c, {"share"}, out)
+    _typed(c, "share", ("number",), cat, out)
+    _params_known(c, {"step"}, set(), out)
+    step = as_decimal(c.params.get("step"))
+    if "step" in c.params and (step is None or not 0 < step <= c.max_points):
+        out.append(f"step must be a number above 0 and at most max {c.max_points}")
+
+
+def _check_expression(c: Criterion, text: Any, out: list[str]) -> None:
+    if not isinstance(text, str):
+        out.append(f"the expression must be text, not {text!r}")
+        return
+    try:
+        expression = parse_expression(text)
+    except ExpressionError as exc:
+        out.append(str(exc))
+        return
+    unknown = sorted(expression.names - set(c.measures))
+    unused = sorted(set(c.measures) - expression.names)
+    if unknown:
+        out.append(f"expression uses {', '.join(unknown)}, which are not measure roles")
+    if unused:
+        out.append(f"measure roles {', '.join(unused)} are not used by the expression")
+
+
+def _check_formula(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    _params_known(c, {"expression"}, {"zero_denominator"}, out)
+    _numeric_roles(c, cat, out)
+    _zero_rule(c, out)
+    if "expression" in c.params:
+        _check_expression(c, c.params["expression"], out)
+
+
+def _check_normalized(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    _params_known(c, set(), {"value", "zero_denominator"}, out)
+    _numeric_roles(c, cat, out)
+    _zero_rule(c, out)
+    if "value" in c.params:
+        _check_expression(c, c.params["value"], out)
+    else:
+        _roles(c, {"value"}, out)
+
+
+def _check_target_met(c: Criterion, cat: Catalogue, out: list[str]) -> None:
+    if "fact" in c.measures:
+        _roles(c, {"fact"}, out)
+        _typed(c, "fact", ("bool",), cat, out)
+        _params_known(c, {"target"}, {"comparator"}, out)
+    elif "numerator_2" in c.measures or "denominator_2" in c.measures:
+        _roles(c, {"numerator", "denominator", "numerator_2", "denominator_2"}, out)
+        for role in c.measures:
+            _typed(c, role, NUMBER_TYPES, cat, out)
+        _params_known(c, {"target", "target_2"}, {"comparator", "zero_denominator"}, out)
+        _share(c, "target_2", out)
+    else:
+        _rate_roles(c, cat, out)
+        _params_known(c, {"target"}, {"comparator", "zero_denominator"}, out)
+    _share(c, "target", out)
+    _zero_rule(c, out)
+    if c.params.get("comparator", ">=") != ">=":
+        out.append(f"comparator {c.params['comparator']!r} is not supported (only >=)")
 
 
 _CHECKS: dict[str, _Check] = {
@@ -230,8 +346,14 @@ _CHECKS: dict[str, _Check] = {
     "partial_credit": _check_partial_credit,
     "steps": _check_steps,
     "threshold_all_units": _check_threshold,
-    "target_met": _check_target,
+    "target_met": _check_target_met,
     "survey": _check_survey,
+    "threshold_full_else_ratio": _check_rate_threshold,
+    "inverse_threshold": _check_rate_threshold,
+    "count_capped": _check_count_capped,
+    "completeness": _check_completeness,
+    "normalized_to_best": _check_normalized,
+    "formula": _check_formula,
 }
 
 

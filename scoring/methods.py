@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Context as DecimalContext
 from decimal import Decimal
 
+from scoring.expressions import ZeroDivision, parse_expression
 from scoring.framework import Criterion
 from scoring.model import OrgUnit, Status, Value, format_decimal
 
@@ -40,6 +41,9 @@ class Outcome:
     inputs: Mapping[str, Value] = field(default_factory=dict)
     detail: str = ""
     met: bool | None = None
+    target: Decimal | None = None
+    # normalized_to_best: the unit's value, before the engine compares it with the best.
+    value: Decimal | None = None
 
     def with_detail(self, detail: str) -> Outcome:
         return replace(self, detail=detail)
@@ -284,12 +288,28 @@ def score_partial_credit(c: Criterion, context: Context) -> Outcome:
     return Outcome(Status.SCORED, points=points, inputs=both.inputs, detail=detail)
 
 
+def _numeric_step(c: Criterion, read: _Read, unit: str) -> Outcome:
+    key = c.measures["level"]
+    value = _number(read.by_role["level"], key, unit)
+    for step in c.params["steps"]:
+        bar = Decimal(step["at_least"])
+        if value >= bar:
+            points = Decimal(step["points"])
+            detail = f"{key} = {_show(value)} ≥ {_show(bar)} → {_show(points)}"
+            return Outcome(Status.SCORED, points=points, inputs=read.inputs, detail=detail)
+    lowest = Decimal(c.params["steps"][-1]["at_least"])
+    detail = f"{key} = {_show(value)} < {_show(lowest)}, the lowest step → 0"
+    return Outcome(Status.SCORED, points=Decimal(0), inputs=read.inputs, detail=detail)
+
+
 def score_steps(c: Criterion, context: Context) -> Outcome:
-    """`steps`: the points the table gives the measure's level."""
+    """`steps`: the points the table gives the measure's level (a word or a number)."""
     read = _read(c, context, ("level",))
     if read.missing:
         return _missing(read)
     key = c.measures["level"]
+    if "at_least" in c.params["steps"][0]:
+        return _numeric_step(c, read, context.unit.code)
     level = _word(read.by_role["level"], key, context.unit.code)
     table = dict(c.steps())
     if level not in table:
@@ -391,13 +411,191 @@ def score_threshold_all_units(c: Criterion, context: Context) -> Outcome:
     return _rate_test(c, *got, "required_share", "required share")[0]
 
 
+def _met(outcome: Outcome, met: bool, target: Decimal) -> Outcome:
+    points = outcome.points if met else Decimal(0)
+    detail = f"{outcome.detail}: {'met' if met else 'not met'}"
+    return replace(outcome, met=met, target=target, points=points, detail=detail)
+
+
+def _target_fact(c: Criterion, context: Context) -> Outcome:
+    read = _read(c, context, ("fact",))
+    if read.missing:
+        return replace(_missing(read), target=c.decimal_param("target"))
+    key = c.measures["fact"]
+    holds = _flag(read.by_role["fact"], key, context.unit.code)
+    rate = Decimal(1) if holds else Decimal(0)
+    outcome = Outcome(
+        Status.SCORED, points=c.max_points, rate=rate, inputs=read.inputs,
+        detail=f"{key} = {_yes_no(holds)} (reported as {'100' if holds else '0'}%)",
+    )  # fmt: skip
+    return _met(outcome, holds, c.decimal_param("target"))
+
+
+def _second_rate(c: Criterion, context: Context) -> tuple[bool, str, dict[str, Value]] | Outcome:
+    read = _read(c, context, ("numerator_2", "denominator_2"))
+    if read.missing:
+        return _missing(read)
+    unit = context.unit.code
+    b = _number(read.by_role["numerator_2"], c.measures["numerator_2"], unit)
+    a = _number(read.by_role["denominator_2"], c.measures["denominator_2"], unit)
+    if a == 0:
+        return Outcome(
+            Status.MISSING_INPUT, inputs=read.inputs,
+            detail=f"denominator is 0 ({c.measures['denominator_2']} = 0); no points",
+        )  # fmt: skip
+    bar = c.decimal_param("target_2")
+    holds = b >= _DECIMAL.multiply(bar, a)
+    return holds, f"{_b_over_a(b, a)} {'≥' if holds else '<'} target {bar}", dict(read.inputs)
+
+
 def score_target_met(c: Criterion, context: Context) -> Outcome:
-    """`target_met`: met when b/a ≥ target; points = max when met (0 when not)."""
+    """`target_met`: met when b/a ≥ target (and b2/a2 ≥ target_2), or when a fact holds.
+
+    Points = max when met, 0 when not; the row carries the rate, target and `met`.
+    """
+    if "fact" in c.measures:
+        return _target_fact(c, context)
+    target = c.decimal_param("target")
+    got = _rate_inputs(c, context)
+    if isinstance(got, Outcome):
+        return replace(got, target=target)
+    outcome, met = _rate_test(c, *got, "target", "target")
+    if "numerator_2" in c.measures:
+        second = _second_rate(c, context)
+        if isinstance(second, Outcome):
+            inputs = {**outcome.inputs, **second.inputs}
+            return replace(second, inputs=inputs, target=target)
+        holds, account, inputs = second
+        outcome = replace(
+            outcome, points=c.max_points, inputs={**outcome.inputs, **inputs},
+            detail=f"{outcome.detail}; {account}",
+        )  # fmt: skip
+        met = met and holds
+    return _met(outcome, met, target)
+
+
+def score_rate_threshold(c: Criterion, context: Context) -> Outcome:
+    """`threshold_full_else_ratio`: max at or above the threshold, else b/a × max.
+    `inverse_threshold` (lower is better): max at or below it, else max − b/a × max."""
     got = _rate_inputs(c, context)
     if isinstance(got, Outcome):
         return got
-    outcome, met = _rate_test(c, *got, "target", "target")
-    return replace(outcome, met=met, detail=f"{outcome.detail}: {'met' if met else 'not met'}")
+    b, a, read = got
+    bar = c.decimal_param("threshold")
+    prefix = _b_over_a(b, a)
+    rate = _DECIMAL.divide(b, a)
+    if c.method == "threshold_full_else_ratio":
+        if b >= _DECIMAL.multiply(bar, a):
+            return _rate_outcome(Status.SCORED, b, a, read, c.max_points, f"{prefix} ≥ {bar}: max")
+        points, text = _ratio_points(c, b, a)
+        return _rate_outcome(Status.SCORED, b, a, read, points, f"{prefix} < {bar};{text}")
+    if b <= _DECIMAL.multiply(bar, a):
+        return _rate_outcome(Status.SCORED, b, a, read, c.max_points, f"{prefix} ≤ {bar}: max")
+    exact = c.max_points - _DECIMAL.divide(_DECIMAL.multiply(b, c.max_points), a)
+    points = max(exact, Decimal(0))
+    detail = f"{prefix} > {bar}: {c.max_points} − {_show(rate)} × {c.max_points} = {_show(points)}"
+    return _rate_outcome(Status.SCORED, b, a, read, points, detail)
+
+
+def _numbers(c: Criterion, context: Context) -> tuple[dict[str, Decimal], _Read] | Outcome:
+    read = _read(c, context, tuple(c.measures))
+    if read.missing:
+        return _missing(read)
+    unit = context.unit.code
+    values = {role: _number(read.by_role[role], c.measures[role], unit) for role in c.measures}
+    return values, read
+
+
+def score_count_capped(c: Criterion, context: Context) -> Outcome:
+    """`count_capped`: points per item for each counted role, capped per role and in total."""
+    got = _numbers(c, context)
+    if isinstance(got, Outcome):
+        return got
+    values, read = got
+    per_item, caps = c.params["per_item"], c.params.get("caps", {})
+    total, terms = Decimal(0), []
+    for role, count in values.items():
+        part = _DECIMAL.multiply(count, Decimal(per_item[role]))
+        term = f"{c.measures[role]} {_show(count)} × {_show(Decimal(per_item[role]))}"
+        if role in caps and part > Decimal(caps[role]):
+            part = Decimal(caps[role])
+            term += f" capped at {_show(part)}"
+        total += part
+        terms.append(term)
+    detail = " + ".join(terms) + f" = {_show(total)}"
+    if total > c.max_points:
+        total = c.max_points
+        detail += f", capped at max {c.max_points}"
+    return Outcome(Status.SCORED, points=total, inputs=read.inputs, detail=detail)
+
+
+def score_completeness(c: Criterion, context: Context) -> Outcome:
+    """`completeness`: max × share, rounded down to a multiple of `step`."""
+    read = _read(c, context, ("share",))
+    if read.missing:
+        return _missing(read)
+    key = c.measures["share"]
+    share = _number(read.by_role["share"], key, context.unit.code)
+    if share > 1:
+        raise ScoringInputError(f"{key} for unit {context.unit.code} is {share}; a share is 0-1")
+    step = c.decimal_param("step")
+    exact = _DECIMAL.multiply(share, c.max_points)
+    points = _DECIMAL.multiply(_DECIMAL.divide_int(exact, step), step)
+    detail = f"{key} = {_show(share)}: {_show(share)} × {c.max_points} = {_show(exact)}"
+    detail += f", down to a multiple of {step} → {_show(points)}"
+    return Outcome(Status.SCORED, points=points, inputs=read.inputs, detail=detail)
+
+
+def _evaluate(c: Criterion, context: Context, text: str) -> tuple[Decimal, _Read] | Outcome:
+    got = _numbers(c, context)
+    if isinstance(got, Outcome):
+        return got
+    values, read = got
+    try:
+        return parse_expression(text).evaluate(values), read
+    except ZeroDivision as exc:
+        rule = c.params.get("zero_denominator")
+        status = Status.NOT_APPLICABLE if rule == "not_applicable" else Status.MISSING_INPUT
+        why = "the criterion does not apply" if rule == "not_applicable" else "no value"
+        detail = f"{text}: division by zero ({exc}); {why}; no points"
+        return Outcome(status, inputs=read.inputs, detail=detail)
+
+
+def _with_values(text: str, c: Criterion, read: _Read) -> str:
+    shown = ", ".join(f"{role} = {_show(Decimal(read.by_role[role]))}" for role in c.measures)
+    return f"{text} with {shown}"
+
+
+def score_formula(c: Criterion, context: Context) -> Outcome:
+    """`formula`: the expression over the measure roles, clamped to [0, max]."""
+    text = c.text_param("expression")
+    got = _evaluate(c, context, text)
+    if isinstance(got, Outcome):
+        return got
+    value, read = got
+    detail = f"{_with_values(text, c, read)} = {_show(value)}"
+    points = min(max(value, Decimal(0)), c.max_points)
+    if points != value:
+        detail += f", clamped to {_show(points)} (0-{c.max_points})"
+    return Outcome(Status.SCORED, points=points, inputs=read.inputs, detail=detail)
+
+
+def normalized_value(c: Criterion, context: Context) -> Outcome:
+    """`normalized_to_best`, first half: this unit's value (the engine compares units)."""
+    if "value" not in c.params:
+        read = _read(c, context, ("value",))
+        if read.missing:
+            return _missing(read)
+        value = _number(read.by_role["value"], c.measures["value"], context.unit.code)
+        return Outcome(Status.SCORED, value=value, inputs=read.inputs,
+                       detail=f"{c.measures['value']} = {_show(value)}")  # fmt: skip
+    text = c.text_param("value")
+    got = _evaluate(c, context, text)
+    if isinstance(got, Outcome):
+        return got
+    value, read = got
+    detail = f"{_with_values(text, c, read)} = {_show(value)}"
+    return Outcome(Status.SCORED, value=value, inputs=read.inputs, detail=detail)
 
 
 def score_survey(c: Criterion, context: Context) -> Outcome:
@@ -419,4 +617,10 @@ METHODS: dict[str, Method] = {
     "threshold_all_units": score_threshold_all_units,
     "target_met": score_target_met,
     "survey": score_survey,
+    "threshold_full_else_ratio": score_rate_threshold,
+    "inverse_threshold": score_rate_threshold,
+    "count_capped": score_count_capped,
+    "completeness": score_completeness,
+    "formula": score_formula,
+    "normalized_to_best": normalized_value,
 }

@@ -74,7 +74,9 @@ class ScoreRow:
 
     `max_points` is the self-assessed maximum (survey criteria excluded below a sum);
     `max_points_with_survey` includes them. `points`, `max_points` are already
-    rounded to the framework's decimals. `met` is set by `target_met` criteria only.
+    rounded to the framework's decimals. `met` and `target` are set by `target_met`
+    criteria only; `substitution` names the rule (and article) that replaced the
+    unit's own points, if one did.
     """
 
     framework: str
@@ -96,6 +98,8 @@ class ScoreRow:
     detail: str = ""
     max_points_with_survey: Decimal | None = None
     met: bool | None = None
+    target: Decimal | None = None
+    substitution: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: numbers as strings (points with the framework's decimals)."""
@@ -116,7 +120,9 @@ class ScoreRow:
             "rate": None if self.rate is None else _rate_text(self.rate),
             "numerator": _text(self.numerator),
             "denominator": _text(self.denominator),
+            "target": None if self.target is None else format_decimal(self.target),
             "met": self.met,
+            "substitution": self.substitution,
             "inputs": {k: _json_value(v) for k, v in sorted(self.inputs.items())},
             "detail": self.detail,
         }
