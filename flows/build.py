@@ -6,8 +6,8 @@ Plain functions, tested without Prefect; `flows/prefect_flows.py` wraps them as 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +21,7 @@ from scoring.catalogue import Catalogue, load_catalogue
 from scoring.engine import score_framework
 from scoring.framework import Framework, list_frameworks, load_framework
 from scoring.model import MeasureValue, OrgUnit, ScoreRow
+from scoring.ranking import RankingRow, rank_units
 from transforms.measures import compute_collected_measures, create_fact_views
 from transforms.periods import Period, parse_period
 from warehouse.marts_io import replace_rows
@@ -34,6 +35,7 @@ class FrameworkResult:
 
     framework: Framework
     rows: list[ScoreRow]
+    standings: list[RankingRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -127,8 +129,42 @@ def score_frame(rows: Sequence[ScoreRow], run_id: str, computed_at: datetime) ->
                 "denominator": r.denominator,
                 "inputs": json.dumps(r.inputs, default=_json_default, ensure_ascii=False),
                 "detail": r.detail,
+                "max_points_with_survey": r.max_points_with_survey,
+                "met": r.met,
+                "target": r.target,
+                "substitution": r.substitution,
                 "run_id": run_id,
                 "computed_at": computed_at,
+            }
+            for r in rows
+        ]
+    )
+
+
+def _json(mapping: Mapping[str, Any]) -> str:
+    return json.dumps(mapping, default=_json_default, ensure_ascii=False)
+
+
+def ranking_frame(rows: Sequence[RankingRow], run_id: str, computed_at: datetime) -> pd.DataFrame:
+    """Ranking rows shaped like marts.ranking."""
+    return pd.DataFrame.from_records(
+        [
+            {
+                "framework": r.framework,
+                "period": r.period,
+                "unit_code": r.unit,
+                "ranking_group": r.ranking_group,
+                "total_points": r.points,
+                "max_points": r.max_points,
+                "rank": r.rank,
+                "band": r.label,
+                "run_id": run_id,
+                "computed_at": computed_at,
+                "criterion": r.criterion,
+                "status": str(r.status),
+                "level": r.level,
+                "bands": _json(r.bands),
+                "rollups": _json(r.rollups),
             }
             for r in rows
         ]
@@ -169,13 +205,11 @@ def build_period(
         results = []
         for framework in frameworks_for(period, frameworks):
             rows = score_framework(framework, period.label, measures, units)
-            replace_rows(
-                con,
-                "marts.score",
-                score_frame(rows, run_id, stamp),
-                {"framework": framework.id, "period": period.label},
-            )
-            results.append(FrameworkResult(framework, rows))
+            where = {"framework": framework.id, "period": period.label}
+            replace_rows(con, "marts.score", score_frame(rows, run_id, stamp), where)
+            standings = rank_units(framework, rows)
+            replace_rows(con, "marts.ranking", ranking_frame(standings, run_id, stamp), where)
+            results.append(FrameworkResult(framework, rows, standings))
         con.commit()
     except BaseException:
         con.rollback()

@@ -445,7 +445,9 @@ def _second_rate(c: Criterion, context: Context) -> tuple[bool, str, dict[str, V
         )  # fmt: skip
     bar = c.decimal_param("target_2")
     holds = b >= _DECIMAL.multiply(bar, a)
-    return holds, f"{_b_over_a(b, a)} {'≥' if holds else '<'} target {bar}", dict(read.inputs)
+    shown = f"{c.measures['numerator_2']}/{c.measures['denominator_2']} = {_show(b)}/{_show(a)}"
+    account = f"and {shown} = {_show(_DECIMAL.divide(b, a))} {'≥' if holds else '<'} target {bar}"
+    return holds, account, dict(read.inputs)
 
 
 def score_target_met(c: Criterion, context: Context) -> Outcome:

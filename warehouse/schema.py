@@ -415,6 +415,41 @@ def _comment_statements(comments: dict[str, dict[str, str]]) -> tuple[str, ...]:
     return tuple(statements)
 
 
+_MARTS_V5 = (
+    "ALTER TABLE marts.score ADD COLUMN target DECIMAL(20,8)",
+    "ALTER TABLE marts.score ADD COLUMN substitution VARCHAR",
+    "ALTER TABLE marts.ranking ADD COLUMN criterion VARCHAR",
+    "ALTER TABLE marts.ranking ADD COLUMN status VARCHAR",
+    "ALTER TABLE marts.ranking ADD COLUMN level VARCHAR",
+    "ALTER TABLE marts.ranking ADD COLUMN bands JSON",
+    "ALTER TABLE marts.ranking ADD COLUMN rollups JSON",
+    """CREATE VIEW marts.unit_standing AS
+SELECT r.framework, r.period, r.unit_code, u.unit_name, r.ranking_group,
+       r.total_points, r.max_points, r.status, r.rank,
+       coalesce(r.level, r.band) AS band, r.bands AS category_bands, r.rollups
+FROM marts.ranking AS r
+LEFT JOIN (
+  SELECT unit_code, arg_max(unit_name, valid_from) AS unit_name
+  FROM marts.org_unit GROUP BY unit_code
+) AS u USING (unit_code)""",
+    *_comment_statements(
+        {
+            "marts.score": {
+                "target": "NQ17: the target rate the criterion is met at.",
+                "substitution": "DTI Art. 7: the rule (and article) that replaced the points.",
+            },
+            "marts.ranking": {
+                "criterion": "The criterion whose points rank the units (the root by default).",
+                "status": "Status of that criterion: only `scored` units are ranked.",
+                "level": "ITA-2018 e-government level (Mức I-IV) or not ranked.",
+                "bands": "Band per category (ITA-2018 departments: Tốt/Khá/Trung bình).",
+                "rollups": "Extra totals, e.g. the DTI district pillars.",
+            },
+        }
+    ),
+)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One schema step: fixed SQL, applied once and recorded."""
@@ -433,6 +468,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(3, "marts tables", _MARTS_V1),
     Migration(4, "marts column comments", _comment_statements(_COMMENTS_V1)),
+    Migration(5, "targets, substitutions, levels and the unit standing view", _MARTS_V5),
 )
 """Every schema step, in order. Append new steps; never edit a released one."""
 
