@@ -44,6 +44,7 @@ class BuildResult:
     measures_collected: int
     measures_declared: int
     frameworks: list[FrameworkResult]
+    unit_names: Mapping[str, str] = field(default_factory=dict)
 
 
 def frameworks_for(period: Period, only: Sequence[str] | None = None) -> list[Framework]:
@@ -214,4 +215,5 @@ def build_period(
     except BaseException:
         con.rollback()
         raise
-    return BuildResult(period.label, len(collected), len(declared), results)
+    names = {u.code: u.name for u in units}
+    return BuildResult(period.label, len(collected), len(declared), results, names)

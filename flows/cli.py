@@ -20,8 +20,7 @@ from connectors.base import Page
 from connectors.endpoint import EndpointSpec
 from flows.collect import EndpointSummary, PageHook
 from flows.measures_file import InputFileError
-from scoring.model import ScoreRow
-from scoring.render import format_rate
+from flows.summaries import print_build, print_scorecard
 
 # The machines chiso runs on have no route to Prefect's telemetry endpoint.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -124,40 +123,6 @@ def print_collect_summary(summaries: Sequence[EndpointSummary]) -> None:
             err.print(f"[red]{s.source}/{s.entity}[/]: {s.message}", highlight=False)
 
 
-def _rate_cell(row: ScoreRow) -> str:
-    if row.numerator is None or row.denominator is None:
-        return format_rate(row.rate) if row.rate is not None else ""
-    return (
-        f"{row.numerator.normalize():f}/{row.denominator.normalize():f} = {format_rate(row.rate)}"
-    )
-
-
-def print_scorecard(rows: Sequence[ScoreRow], title: str) -> None:
-    """The scorecard: criterion, Vietnamese name, max, points, rate as b/a, status."""
-    table = Table(title=title, show_lines=False)
-    table.add_column("criterion")
-    table.add_column("tên tiêu chí", overflow="fold", max_width=60)
-    table.add_column("max", justify="right")
-    table.add_column("points", justify="right")
-    table.add_column("rate (b/a)", justify="right")
-    table.add_column("status")
-    for row in rows:
-        depth = row.criterion.count(".")
-        bold = "bold" if row.parent is None or depth <= 1 else ""
-        points = "—" if row.points is None else str(row.points)
-        status = "" if str(row.status) == "scored" else str(row.status)
-        table.add_row(
-            "  " * depth + row.criterion,
-            row.name_vi,
-            str(row.max_points),
-            points,
-            _rate_cell(row),
-            status,
-            style=bold,
-        )
-    console.print(table)
-
-
 @simulator_app.command("serve")
 def simulator_serve(
     port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1.")] = 8765,
@@ -223,8 +188,7 @@ def build(
         raise _fail(str(exc)) from None
     with _operator_errors():
         result = build_flow(period=period, config=config)
-    for fw in result.frameworks:
-        print_scorecard(fw.rows, f"{fw.framework.id} — {result.period}")
+    print_build(console, [result])
 
 
 @app.command()
@@ -251,9 +215,7 @@ def _report_nightly(result: object) -> None:
 
     assert isinstance(result, NightlyResult)
     print_collect_summary(result.collected)
-    for built in result.built:
-        for fw in built.frameworks:
-            print_scorecard(fw.rows, f"{fw.framework.id} — {built.period}")
+    print_build(console, result.built)
     if result.snapshot is not None:
         console.print(f"Analysts' snapshot (open read-only): [bold]{result.snapshot}[/]")
     else:
@@ -338,7 +300,7 @@ def score(
     if output is OutputFormat.json:
         typer.echo(dumps(rows))
     else:
-        print_scorecard(rows, f"{framework} — {period}")
+        print_scorecard(console, rows, f"{framework} — {period}")
 
 
 @app.command()

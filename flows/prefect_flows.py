@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -147,6 +147,13 @@ def build_flow(
     return result
 
 
+def default_periods(now: datetime) -> list[str]:
+    """What a night rebuilds: the year so far, last month (the one NQ17 reports on) and
+    this month."""
+    last_month = (now.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    return list(dict.fromkeys([str(now.year), last_month, now.strftime("%Y-%m")]))
+
+
 @flow(name="nightly")
 def nightly_flow(
     periods: list[str] | None = None,
@@ -163,7 +170,7 @@ def nightly_flow(
     """
     settings = resolve_settings(config, base_url)
     run_id = new_run_id("nightly")
-    labels = [parse_period(p).label for p in (periods or [str(datetime.now().year)])]
+    labels = [parse_period(p).label for p in (periods or default_periods(datetime.now()))]
     declarations = Path(declarations_dir) if declarations_dir else settings.declarations.dir
     with run_lock(settings.warehouse.path):
         _record_run(settings, run_id, "nightly", {"periods": labels})
