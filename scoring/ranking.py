@@ -64,6 +64,17 @@ def _level(classification: Classification, points: Mapping[str, Decimal | None])
     return classification.otherwise
 
 
+def _unit_level(
+    classification: Classification, points: Mapping[str, Decimal | None], status: Status
+) -> str | None:
+    """The level; a lower bound (incomplete) that reaches no level gets none, since the
+    missing inputs could lift it."""
+    level = _level(classification, points)
+    if status != Status.SCORED and level == classification.otherwise:
+        return None
+    return level
+
+
 def _unit_row(framework: Framework, unit_rows: Sequence[ScoreRow], criterion: str) -> RankingRow:
     by_criterion = {r.criterion: r for r in unit_rows}
     head = by_criterion[criterion]
@@ -84,7 +95,7 @@ def _unit_row(framework: Framework, unit_rows: Sequence[ScoreRow], criterion: st
         max_points=head.max_points,
         status=head.status,
         rank=None,
-        level=_level(classification, points),
+        level=_unit_level(classification, points, head.status),
         bands=bands,
         rollups={r.id: points.get(r.id) for r in framework.sections.rollups},
     )
