@@ -1,8 +1,18 @@
 """Collected measures: staging → intermediate fact views → marts.measure.
 
-Each measure is declared in `measures.yaml` as a filter and an aggregate over one fact
-view. The same declaration gives both the measure's value and the SQL that lists the
-records behind it, so a disputed number can be traced to its records.
+Each measure is declared in `measures.yaml` (or `measures.d/*.yaml`) as a filter and an
+aggregate over one fact view. The same declaration gives both the measure's value and
+the SQL that lists the records behind it, so a disputed number can be traced to its
+records. Besides the fields `measures.yaml`'s header lists, an entry may set:
+
+- `type`: `count` (default), `number` (any decimal, e.g. a sum of rates) or `bool`
+  (a yes/no aggregate such as ``count(*) > 0``; stored as 1/0 with text true/false);
+- `unit: each_unit` with `unit_levels`: the province-wide value, one row for each unit
+  of those levels (for a framework that reads a province figure at each unit);
+- `roll_up: true` with `by_unit`: a record counts for its own unit and for every unit
+  above it of a level in `unit_levels` (a commune's dossier for its district too);
+  the relation then also has `member_unit_code`, the record's own unit;
+- `period_types`: the period types the measure is computed for (default: all).
 """
 
 from __future__ import annotations
@@ -26,8 +36,11 @@ _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 _FACT_VIEWS = {
     "dossier_fact",
     "procedure_fact",
+    "procedure_unit_fact",
+    "procedure_year_fact",
     "payment_fact",
     "document_workfile_fact",
+    "outgoing_document_fact",
     "unit_fact",
     "report_submission_fact",
     "report_regime_fact",
@@ -35,6 +48,12 @@ _FACT_VIEWS = {
     "shared_data_app_fact",
 }
 _UNIT_LEVELS = {"province", "department", "district", "district_office", "commune"}
+VALUE_TYPES = ("count", "number", "bool")
+"""What a collected measure's value is: a count, another number, or a yes/no fact."""
+UNIT_KINDS = ("province", "by_unit", "each_unit")
+"""Who gets a row: the province; each unit of `unit_levels`, from its own records
+(`by_unit`); or each unit of `unit_levels`, the province-wide value (`each_unit`)."""
+_PERIOD_TYPES = {"year", "quarter", "month"}
 
 MEASURE_COLUMNS = [
     "unit_code",
@@ -64,9 +83,21 @@ class MeasureTransform:
     record_id: str
     where: str
     value: str
-    unit: Literal["province", "by_unit"]
+    unit: Literal["province", "by_unit", "each_unit"]
     unit_levels: tuple[str, ...]
     period_column: str | None
+    value_type: Literal["count", "number", "bool"] = "count"
+    roll_up: bool = False
+    period_types: tuple[str, ...] = ()
+
+    @property
+    def per_unit(self) -> bool:
+        """True when the rows are for units of `unit_levels`, not for the province."""
+        return self.unit != "province"
+
+    def applies_to(self, period: Period) -> bool:
+        """Whether the measure is computed for periods of this type (all by default)."""
+        return not self.period_types or period.period_type in self.period_types
 
     @property
     def name(self) -> str:
@@ -74,7 +105,7 @@ class MeasureTransform:
 
     @property
     def transform_id(self) -> str:
-        return f"measures:{self.key}" if self.unit == "province" else f"measures:{self.key}@unit"
+        return f"measures:{self.key}@unit" if self.per_unit else f"measures:{self.key}"
 
 
 def _transform_from_entry(entry: dict[str, Any]) -> MeasureTransform:
@@ -87,10 +118,19 @@ def _transform_from_entry(entry: dict[str, Any]) -> MeasureTransform:
             raise ValueError(f"measures.yaml {key}: bad column name {column!r}")
     unit = entry.get("unit", "province")
     levels = tuple(entry.get("unit_levels", ()))
-    if unit not in ("province", "by_unit") or not set(levels) <= _UNIT_LEVELS:
+    if unit not in UNIT_KINDS or not set(levels) <= _UNIT_LEVELS:
         raise ValueError(f"measures.yaml {key}: bad unit {unit!r} / unit_levels {levels!r}")
-    if unit == "by_unit" and not levels:
-        raise ValueError(f"measures.yaml {key}: by_unit needs unit_levels")
+    if unit != "province" and not levels:
+        raise ValueError(f"measures.yaml {key}: {unit} needs unit_levels")
+    period_types = tuple(entry.get("period_types", ()))
+    if not set(period_types) <= _PERIOD_TYPES:
+        raise ValueError(f"measures.yaml {key}: bad period_types {period_types!r}")
+    value_type = entry.get("type", "count")
+    if value_type not in VALUE_TYPES:
+        raise ValueError(f"measures.yaml {key}: type {value_type!r} is not one of {VALUE_TYPES}")
+    roll_up = entry.get("roll_up", False)
+    if not isinstance(roll_up, bool) or (roll_up and unit != "by_unit"):
+        raise ValueError(f"measures.yaml {key}: roll_up is true or false, and only with by_unit")
     return MeasureTransform(
         key=key,
         relation=relation,
@@ -100,6 +140,9 @@ def _transform_from_entry(entry: dict[str, Any]) -> MeasureTransform:
         unit=unit,
         unit_levels=levels,
         period_column=entry.get("period_column"),
+        value_type=value_type,
+        roll_up=roll_up,
+        period_types=period_types,
     )
 
 
@@ -118,7 +161,7 @@ def measure_transforms() -> tuple[MeasureTransform, ...]:
     for path in measure_files():
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
         transforms.extend(_transform_from_entry(e) for e in document["measures"])
-    slots = [(t.key, t.unit) for t in transforms]
+    slots = [(t.key, "per unit" if t.per_unit else "province") for t in transforms]
     duplicated = sorted({f"{k} ({u})" for k, u in slots if slots.count((k, u)) > 1})
     if duplicated:
         raise ValueError(f"measure files declare these measures twice: {duplicated}")
@@ -136,8 +179,8 @@ def transform_for(key: str, unit_level: str | None = None) -> MeasureTransform |
     if unit_level is None or not found:
         return found[0] if found else None
     for t in found:
-        if (t.unit == "province") == (unit_level == "province") and (
-            t.unit == "province" or unit_level in t.unit_levels
+        if t.per_unit == (unit_level != "province") and (
+            not t.per_unit or unit_level in t.unit_levels
         ):
             return t
     return None
@@ -155,11 +198,48 @@ def _record_filter(t: MeasureTransform) -> str:
     return clause
 
 
+def _levels_sql(t: MeasureTransform) -> str:
+    return ", ".join(f"'{level}'" for level in t.unit_levels)
+
+
+def _relation_sql(t: MeasureTransform) -> str:
+    """What the transform reads: its fact view or, rolled up, the view seen per ancestor.
+
+    Rolled up, a record appears once for each unit of a reported level that is the
+    record's own unit or above it (a commune's dossier for the commune and for its
+    district): `unit_code` is then that unit and `member_unit_code` the record's own.
+    """
+    source = f"intermediate.{t.relation}"
+    if not t.roll_up:
+        return source
+    return (
+        "(SELECT up.ancestor_code AS unit_code, fact.unit_code AS member_unit_code, "  # noqa: S608
+        f"fact.* EXCLUDE (unit_code) FROM {source} AS fact "
+        "JOIN intermediate.unit_ancestor AS up ON up.unit_code = fact.unit_code "
+        f"AND up.ancestor_level IN ({_levels_sql(t)})) AS rolled"
+    )
+
+
+def _value_expression(t: MeasureTransform) -> str:
+    if t.value_type == "bool":  # a yes/no aggregate, stored as 1/0 with true/false text
+        return f"CAST(coalesce(({t.value}), false) AS INTEGER)"
+    return t.value
+
+
+def _scope_sql(t: MeasureTransform) -> str:
+    """The units of the transform's levels in force at the period's end."""
+    return (
+        "SELECT DISTINCT unit_code FROM intermediate.unit_fact "  # noqa: S608 - trusted config
+        f"WHERE unit_level IN ({_levels_sql(t)}) AND valid_from < $end "
+        "AND (valid_to IS NULL OR valid_to >= $end)"
+    )
+
+
 def value_sql(t: MeasureTransform) -> str:
     """The aggregate query giving (unit_code, value_num, record_count, load_ids)."""
-    source = f"intermediate.{t.relation}"
+    source = _relation_sql(t)
     aggregates = (
-        f"{t.value} AS value_num, count(*) AS record_count, "
+        f"{_value_expression(t)} AS value_num, count(*) AS record_count, "
         "coalesce(list(DISTINCT _load_id ORDER BY _load_id), []) AS load_ids"
     )
     if t.unit == "province":
@@ -167,14 +247,17 @@ def value_sql(t: MeasureTransform) -> str:
             f"SELECT $province AS unit_code, {aggregates} "  # noqa: S608 - trusted config
             f"FROM {source} WHERE {_record_filter(t)}"
         )
-    levels = ", ".join(f"'{level}'" for level in t.unit_levels)
+    if t.unit == "each_unit":
+        return (
+            f"WITH counted AS (SELECT {aggregates} FROM {source} "  # noqa: S608 - trusted config
+            f"WHERE {_record_filter(t)}), scope AS ({_scope_sql(t)}) "
+            "SELECT scope.unit_code, counted.value_num, counted.record_count, counted.load_ids "
+            "FROM scope CROSS JOIN counted ORDER BY scope.unit_code"
+        )
     return (
         "WITH counted AS ("  # noqa: S608 - trusted config
         f"SELECT unit_code, {aggregates} FROM {source} "
-        f"WHERE {_record_filter(t)} GROUP BY unit_code), "
-        "scope AS (SELECT DISTINCT unit_code FROM intermediate.unit_fact "
-        f"WHERE unit_level IN ({levels}) AND valid_from < $end "
-        "AND (valid_to IS NULL OR valid_to >= $end)) "
+        f"WHERE {_record_filter(t)} GROUP BY unit_code), scope AS ({_scope_sql(t)}) "
         "SELECT scope.unit_code, coalesce(counted.value_num, 0) AS value_num, "
         "coalesce(counted.record_count, 0) AS record_count, "
         "coalesce(counted.load_ids, []) AS load_ids "
@@ -183,12 +266,18 @@ def value_sql(t: MeasureTransform) -> str:
 
 
 def records_sql(t: MeasureTransform, unit_code: str | None = None) -> str:
-    """The query listing every record a measure counts (for analysts and `explain`)."""
+    """The query listing every record a measure counts (for analysts and `explain`).
+
+    For one unit of a rolled-up measure it lists the records of the unit and of every
+    unit below it, with `member_unit_code` naming the record's own unit.
+    """
     clause = _record_filter(t)
+    source = f"intermediate.{t.relation}"
     if t.unit == "by_unit" and unit_code is not None:
         clause += " AND unit_code = $unit"
+        source = _relation_sql(t)
     return (
-        f"SELECT * FROM intermediate.{t.relation} "  # noqa: S608 - trusted config
+        f"SELECT * FROM {source} "  # noqa: S608 - trusted config
         f"WHERE {clause} ORDER BY {t.record_id}"
     )
 
@@ -215,19 +304,28 @@ def compute_collected_measures(
     stamp = computed_at or datetime.now()
     frames = []
     for t in measure_transforms():
+        if not t.applies_to(period):
+            continue
         sql = value_sql(t)
         result = con.execute(sql, bind(sql, params)).df()
         result["measure_key"] = t.key
         result["measure_name"] = t.name
         result["transform"] = t.transform_id
+        result["value_type"] = t.value_type
+        result["value_text"] = _value_text(t, result["value_num"])
         frames.append(result)
     rows = pd.concat(frames, ignore_index=True)
     rows["period"] = period.label
-    rows["value_text"] = None
-    rows["value_type"] = "count"
     rows["origin"] = "collected"
     rows["evidence"] = None
     rows["declared_by"] = None
     rows["computed_at"] = stamp
     rows["run_id"] = run_id
     return rows[MEASURE_COLUMNS]
+
+
+def _value_text(t: MeasureTransform, values: pd.Series) -> pd.Series:
+    """A yes/no measure's value as the text the catalogue reads (true/false); else null."""
+    if t.value_type != "bool":
+        return pd.Series(None, index=values.index, dtype=object)
+    return values.map(lambda v: "true" if v else "false").astype(object)

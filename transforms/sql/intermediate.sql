@@ -3,21 +3,48 @@
 -- so the records behind any measure can be listed with the same clause.
 CREATE SCHEMA IF NOT EXISTS intermediate;
 
+-- unit_level is the level of the unit that handled the dossier; on_time: the result was
+-- returned by the due date.
 CREATE OR REPLACE VIEW intermediate.dossier_fact AS
 SELECT d.dossier_id, d.procedure_code, d.unit_code, d.channel, d.status,
        d.received_at, d.due_at, d.resolved_at, d.updated_at,
        d.digitised, d.e_result_issued, d.paid_online, d.via_onestop,
        p.procedure_level, p.service_level, p.has_fin_obligation,
        p.online_payment_enabled, p.agency_code,
+       u.unit_level,
+       (d.status = 'resolved' AND d.resolved_at <= d.due_at) AS on_time,
        d._load_id
 FROM staging.dossier AS d
-LEFT JOIN staging.procedure AS p USING (procedure_code);
+LEFT JOIN staging.procedure AS p USING (procedure_code)
+LEFT JOIN staging.unit AS u ON u.unit_code = d.unit_code;
 
 CREATE OR REPLACE VIEW intermediate.procedure_fact AS
 SELECT procedure_code, procedure_level, agency_code, service_level,
        fullonline_eligible, has_fin_obligation, online_payment_enabled,
        integrated_national, has_helpdesk, mobile_signature_enabled, updated_at, _load_id
 FROM staging.procedure;
+
+-- The procedure catalogue as each unit applies it: a provincial procedure at the
+-- department in charge of it (agency_code), a district procedure at every district, a
+-- commune procedure at every commune (the province publishes one set per level).
+CREATE OR REPLACE VIEW intermediate.procedure_unit_fact AS
+WITH applied AS (
+    SELECT p.procedure_code, u.unit_code FROM staging.procedure AS p
+    JOIN staging.unit AS u ON u.unit_code = p.agency_code
+    WHERE p.procedure_level = 'province'
+    UNION ALL
+    SELECT p.procedure_code, u.unit_code FROM staging.procedure AS p
+    JOIN staging.unit AS u ON u.unit_level = p.procedure_level
+    WHERE p.procedure_level IN ('district', 'commune')
+)
+SELECT a.procedure_code, a.unit_code, u.unit_level,
+       u.valid_from AS unit_valid_from, u.valid_to AS unit_valid_to,
+       p.procedure_level, p.agency_code, p.service_level, p.fullonline_eligible,
+       p.has_fin_obligation, p.online_payment_enabled, p.integrated_national,
+       p.has_helpdesk, p.mobile_signature_enabled, p._load_id
+FROM applied AS a
+JOIN staging.procedure AS p USING (procedure_code)
+JOIN staging.unit AS u ON u.unit_code = a.unit_code;
 
 CREATE OR REPLACE VIEW intermediate.payment_fact AS
 SELECT pay.payment_id, pay.dossier_id, pay.amount, pay.paid_at, pay.payment_channel,
@@ -29,13 +56,25 @@ LEFT JOIN staging.procedure AS p ON p.procedure_code = d.procedure_code;
 
 -- Documents and work files processed by a unit (PAR 7.2.1, NQ17 #16-18, DTI 6.12).
 CREATE OR REPLACE VIEW intermediate.document_workfile_fact AS
-SELECT 'incoming_document' AS record_kind, document_id AS record_id, unit_code,
-       received_at AS happened_at, is_secret, processed_online, _load_id
-FROM staging.incoming_document
-UNION ALL
-SELECT 'work_file' AS record_kind, work_file_id AS record_id, unit_code,
-       opened_at AS happened_at, is_secret, processed_online, _load_id
-FROM staging.work_file;
+SELECT r.record_kind, r.record_id, r.unit_code, u.unit_level, r.happened_at,
+       r.is_secret, r.processed_online, r._load_id
+FROM (
+    SELECT 'incoming_document' AS record_kind, document_id AS record_id, unit_code,
+           received_at AS happened_at, is_secret, processed_online, _load_id
+    FROM staging.incoming_document
+    UNION ALL
+    SELECT 'work_file' AS record_kind, work_file_id AS record_id, unit_code,
+           opened_at AS happened_at, is_secret, processed_online, _load_id
+    FROM staging.work_file
+) AS r
+LEFT JOIN staging.unit AS u ON u.unit_code = r.unit_code;
+
+-- Documents a unit issued (NQ17 #15, ITA-2018 document and signature criteria).
+CREATE OR REPLACE VIEW intermediate.outgoing_document_fact AS
+SELECT o.document_id, o.unit_code, u.unit_level, o.issued_at, o.is_secret, o.form,
+       o.digitally_signed, o.via_vdxp, o._load_id
+FROM staging.outgoing_document AS o
+LEFT JOIN staging.unit AS u ON u.unit_code = o.unit_code;
 
 CREATE OR REPLACE VIEW intermediate.unit_fact AS
 SELECT u.unit_code, u.unit_name, u.unit_level, u.parent_code, u.valid_from, u.valid_to,
@@ -47,14 +86,15 @@ FROM staging.unit AS u
 LEFT JOIN staging.connected_unit AS c USING (unit_code);
 
 CREATE OR REPLACE VIEW intermediate.report_submission_fact AS
-SELECT s.submission_id, s.regime_code, s.unit_code, s.report_period, s.due_at,
+SELECT s.submission_id, s.regime_code, s.unit_code, u.unit_level, s.report_period, s.due_at,
        s.submitted_at, s.via_lris, s.complete, s.sent_to_gov,
        r.gov_connection_required, r.period_type,
        (s.complete AND s.sent_to_gov AND s.submitted_at IS NOT NULL
         AND s.submitted_at <= s.due_at) AS on_time,
        s._load_id
 FROM staging.report_submission AS s
-JOIN staging.report_regime AS r USING (regime_code);
+JOIN staging.report_regime AS r USING (regime_code)
+LEFT JOIN staging.unit AS u ON u.unit_code = s.unit_code;
 
 CREATE OR REPLACE VIEW intermediate.report_regime_fact AS
 SELECT regime_code, regime_name, period_type, gov_connection_required, _load_id
@@ -68,3 +108,50 @@ CREATE OR REPLACE VIEW intermediate.shared_data_app_fact AS
 SELECT app_code, app_name, holds_shared_data, needs_lgsp, connected_lgsp,
        connected_since, _load_id
 FROM staging.shared_data_app;
+
+-- Each unit with itself and every unit above it (a commune: itself, its district, the
+-- province). Per-unit measures that roll up (`roll_up: true` in the measure files) count
+-- a record for each of these ancestors whose level they report.
+CREATE OR REPLACE VIEW intermediate.unit_ancestor AS
+WITH RECURSIVE chain (unit_code, ancestor_code, depth) AS (
+    SELECT unit_code, unit_code, 0 FROM staging.unit
+    UNION ALL
+    SELECT chain.unit_code, above.parent_code, chain.depth + 1
+    FROM chain
+    JOIN staging.unit AS above ON above.unit_code = chain.ancestor_code
+    WHERE above.parent_code IS NOT NULL AND chain.depth < 8
+)
+SELECT chain.unit_code, chain.ancestor_code, ancestor.unit_level AS ancestor_level,
+       chain.depth
+FROM chain
+JOIN staging.unit AS ancestor ON ancestor.unit_code = chain.ancestor_code;
+
+-- Each procedure's dossiers per calendar year (ITA-2018 Bảng 2/3, per online service:
+-- online dossiers resolved in the year over every dossier received in the year,
+-- province-wide). unit_code is the department in charge of the procedure; year_start
+-- is 1 January of the year; _load_id the latest load behind the row.
+CREATE OR REPLACE VIEW intermediate.procedure_year_fact AS
+WITH events AS (
+    SELECT procedure_code, date_trunc('year', resolved_at) AS year_start,
+           1 AS online_resolved, 0 AS received, _load_id
+    FROM staging.dossier
+    WHERE status = 'resolved' AND channel = 'online'
+    UNION ALL
+    SELECT procedure_code, date_trunc('year', received_at) AS year_start,
+           0 AS online_resolved, 1 AS received, _load_id
+    FROM staging.dossier
+),
+per_year AS (
+    SELECT procedure_code, CAST(year_start AS TIMESTAMP) AS year_start,
+           sum(online_resolved) AS online_resolved, sum(received) AS received,
+           max(_load_id) AS _load_id
+    FROM events
+    GROUP BY procedure_code, year_start
+)
+SELECT y.procedure_code, p.agency_code AS unit_code, p.procedure_level, p.service_level,
+       y.year_start, y.online_resolved, y.received,
+       CASE WHEN y.received > 0 THEN y.online_resolved / y.received ELSE 0 END
+           AS online_rate,
+       y._load_id
+FROM per_year AS y
+JOIN staging.procedure AS p USING (procedure_code);
