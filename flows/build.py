@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from flows.declarations import declaration_files, declared_measure_rows
+from flows.declarations import declaration_files, declared_measure_rows, exact_decimals
 from scoring.catalogue import Catalogue, load_catalogue
 from scoring.engine import score_framework
 from scoring.framework import Framework, list_frameworks, load_framework
@@ -108,8 +108,28 @@ def _json_default(value: Any) -> Any:
     return str(value) if isinstance(value, Decimal) else value
 
 
+# marts.score and marts.ranking decimal columns: (precision, scale).
+_SCORE_DECIMALS = {
+    "max_points": (12, 4), "points": (12, 4), "max_points_with_survey": (12, 4),
+    "rate": (20, 8), "target": (20, 8), "numerator": (38, 6), "denominator": (38, 6),
+}  # fmt: skip
+_RANKING_DECIMALS = {"total_points": (12, 4), "max_points": (12, 4)}
+
+
+def _typed(frame: pd.DataFrame, columns: Mapping[str, tuple[int, int]]) -> pd.DataFrame:
+    """Decimal columns typed exactly, so DuckDB never guesses a too-small type."""
+    for column, (precision, scale) in columns.items():
+        if column in frame:
+            frame[column] = exact_decimals(frame[column], precision, scale)
+    return frame
+
+
 def score_frame(rows: Sequence[ScoreRow], run_id: str, computed_at: datetime) -> pd.DataFrame:
     """Score rows shaped like marts.score."""
+    return _typed(_score_records(rows, run_id, computed_at), _SCORE_DECIMALS)
+
+
+def _score_records(rows: Sequence[ScoreRow], run_id: str, computed_at: datetime) -> pd.DataFrame:
     return pd.DataFrame.from_records(
         [
             {
@@ -148,7 +168,7 @@ def _json(mapping: Mapping[str, Any]) -> str:
 
 def ranking_frame(rows: Sequence[RankingRow], run_id: str, computed_at: datetime) -> pd.DataFrame:
     """Ranking rows shaped like marts.ranking."""
-    return pd.DataFrame.from_records(
+    frame = pd.DataFrame.from_records(
         [
             {
                 "framework": r.framework,
@@ -170,6 +190,7 @@ def ranking_frame(rows: Sequence[RankingRow], run_id: str, computed_at: datetime
             for r in rows
         ]
     )
+    return _typed(frame, _RANKING_DECIMALS)
 
 
 def build_period(

@@ -19,6 +19,7 @@ from rich.table import Table
 from connectors.base import Page
 from connectors.endpoint import EndpointSpec
 from flows.collect import EndpointSummary, PageHook
+from flows.declare import declare_app
 from flows.measures_file import InputFileError
 from flows.summaries import print_build, print_scorecard
 
@@ -30,6 +31,7 @@ app = typer.Typer(
 )
 simulator_app = typer.Typer(help="The simulated source systems.", no_args_is_help=True)
 app.add_typer(simulator_app, name="simulator")
+app.add_typer(declare_app, name="declare")
 # Off a terminal rich assumes 80 columns, too narrow for Vietnamese criterion names.
 console = Console(width=None if Console().is_terminal else 150)
 err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 150)

@@ -8,8 +8,11 @@ from typing import Any
 
 import yaml
 
+# The C parser when PyYAML has it (the framework files are large); same safe rules.
+_SafeBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-class _DecimalLoader(yaml.SafeLoader):
+
+class _DecimalLoader(_SafeBase):
     """A safe loader that turns YAML floats into Decimals built from the written text."""
 
 
