@@ -236,41 +236,86 @@ def demo(
     ),
     config: ConfigOption = None,
 ) -> None:
-    """Start the simulator in-process, run the nightly job for 2024, print the scorecard."""
-    from flows.prefect_flows import nightly_flow, resolve_settings
-    from simulator import start_simulator
+    """The whole nightly job against the simulated province: its agencies declare their
+    facts, chiso collects, scores every framework for the year and its months, publishes."""
+    from flows.prefect_flows import resolve_settings
+    from transforms.periods import PeriodError, parse_period
 
+    try:
+        year = parse_period(period)
+    except PeriodError as exc:
+        raise _fail(str(exc)) from None
+    if year.period_type != "year":
+        raise _fail(f"the demo scores a year, not {period!r}")
     settings = resolve_settings(config, None)
     demo_scale = scale if scale is not None else settings.simulator.demo_scale
     workdir.mkdir(parents=True, exist_ok=True)
-    demo_config = _write_demo_config(settings, workdir)
-    console.print(
-        f"Generating the synthetic province (scale {demo_scale}) and serving it on loopback…"
-    )
-    with start_simulator(scale=demo_scale, seed=settings.simulator.seed) as sim:
-        console.print(f"Simulator at {sim.base_url}. Running the nightly flow for {period}…")
-        with _operator_errors(), _page_progress() as progress:
-            result = nightly_flow(
-                periods=[period],
-                config=str(demo_config),
-                base_url=sim.base_url,
-                on_page=_progress_hook(progress),
-            )
+    declarations = _demo_declarations(settings.declarations.dir, workdir)
+    demo_config = _write_demo_config(workdir, declarations)
+    with _operator_errors():
+        result = _run_demo(year.label, demo_scale, settings.simulator.seed, demo_config)
     _report_nightly(result)
 
 
-def _write_demo_config(settings: object, workdir: Path) -> Path:
-    """A config for the demo: the packaged one with the warehouse under `workdir`."""
+def _demo_declarations(shipped: Path, workdir: Path) -> Path:
+    """A fresh declarations directory for the demo, starting with the shipped files."""
+    import shutil
+
+    target = workdir / "declarations"
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(shipped, target / "shipped")
+    return target
+
+
+def _run_demo(year: str, scale: float, seed: int, demo_config: Path) -> object:
+    """Collect, let the synthetic agencies declare what the systems do not hold (bounded
+    by the collected figures), then the nightly flow for the year and its months."""
+    from flows.declarations import declaration_files
+    from flows.declare import write_simulated_declarations
+    from flows.prefect_flows import build_flow, collect_flow, nightly_flow, resolve_settings
+    from simulator import start_simulator
+    from transforms.periods import months_of
+
+    console.print(f"Generating the synthetic province (scale {scale}) and serving it on loopback…")
+    with start_simulator(scale=scale, seed=seed) as sim:
+        settings = resolve_settings(str(demo_config), sim.base_url)
+        console.print(f"Simulator at {sim.base_url}. Collecting the four systems…")
+        with _page_progress() as progress:
+            collect_flow(config=str(demo_config), base_url=sim.base_url,
+                         on_page=_progress_hook(progress))  # fmt: skip
+        build_flow(period=year, config=str(demo_config))
+        written = write_simulated_declarations(
+            settings.declarations.dir / "simulated",
+            [int(year)],
+            seed=seed,
+            existing=declaration_files(settings.declarations.dir),
+            warehouse=settings.warehouse.path,
+        )
+        console.print(
+            f"The province's agencies declared their facts: {len(written)} files under "
+            f"{settings.declarations.dir}. Running the nightly flow for {year} and its months…"
+        )
+        periods = [year, *(m.label for m in months_of(int(year)))]
+        return nightly_flow(periods=periods, config=str(demo_config), base_url=sim.base_url)
+
+
+def _write_demo_config(workdir: Path, declarations: Path) -> Path:
+    """A config for the demo: the packaged one with the warehouse and declarations
+    under `workdir`."""
     from flows.settings import DEFAULT_CONFIG
 
     text = Path(os.environ.get("CHISO_CONFIG", DEFAULT_CONFIG)).read_text(encoding="utf-8")
-    text = text.replace(
-        'path = "var/chiso.duckdb"', f'path = "{(workdir / "chiso.duckdb").as_posix()}"'
-    )
-    text = text.replace(
-        'snapshot_path = "var/published/chiso.duckdb"',
-        f'snapshot_path = "{(workdir / "published" / "chiso.duckdb").as_posix()}"',
-    )
+    replacements = {
+        'path = "var/chiso.duckdb"': f'path = "{(workdir / "chiso.duckdb").as_posix()}"',
+        'snapshot_path = "var/published/chiso.duckdb"':
+            f'snapshot_path = "{(workdir / "published" / "chiso.duckdb").as_posix()}"',
+        'dir = "declarations"': f'dir = "{declarations.as_posix()}"',
+    }  # fmt: skip
+    for old, new in replacements.items():
+        if old not in text:
+            raise _fail(f"the configuration has no line {old!r} for the demo to redirect")
+        text = text.replace(old, new)
     target = workdir / "chiso.toml"
     target.write_text(text, encoding="utf-8")
     return target
