@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from flows.declarations import declaration_files, declared_measure_rows, exact_decimals
+from flows.overrides import override_measure_rows
 from scoring.catalogue import Catalogue, load_catalogue
 from scoring.engine import score_framework
 from scoring.framework import Framework, list_frameworks, load_framework
@@ -25,6 +26,10 @@ from scoring.ranking import RankingRow, rank_units
 from transforms.measures import compute_collected_measures, create_fact_views
 from transforms.periods import Period, parse_period
 from warehouse.marts_io import replace_rows
+from warehouse.revisions import Revision, record, remember
+
+# A rebuild an operator asked for without a reason (chiso build).
+BUILD = Revision("build", "rebuilt on request (chiso build)", "chiso")
 
 _ORIGIN_PRECEDENCE = "CASE origin WHEN 'override' THEN 0 WHEN 'collected' THEN 1 ELSE 2 END"
 
@@ -45,6 +50,8 @@ class BuildResult:
     measures_declared: int
     frameworks: list[FrameworkResult]
     unit_names: Mapping[str, str] = field(default_factory=dict)
+    scores_revised: int = 0
+    measures_revised: int = 0
 
 
 def frameworks_for(period: Period, only: Sequence[str] | None = None) -> list[Framework]:
@@ -200,14 +207,20 @@ def build_period(
     declarations_dir: Path,
     run_id: str,
     frameworks: Sequence[str] | None = None,
+    revision: Revision = BUILD,
 ) -> BuildResult:
-    """Measures and scores for one period, committed together or not at all."""
+    """Measures and scores for one period, committed together or not at all.
+
+    Every score or measure value that differs from the period's previous build is
+    recorded as a revision with `revision`'s cause, reason and operator.
+    """
     period = parse_period(period_label)
     catalogue = load_catalogue()
     stamp = datetime.now()
     create_fact_views(con)
     con.begin()
     try:
+        remember(con, period.label)
         refresh_org_units(con)
         record_period(con, period)
         units = org_units_in(con, period)
@@ -223,6 +236,10 @@ def build_period(
             stamp,
         )
         replace_rows(con, "marts.measure", declared, {"period": period.label, "origin": "declared"})
+        overrides = override_measure_rows(con, period.label, run_id, stamp)
+        replace_rows(
+            con, "marts.measure", overrides, {"period": period.label, "origin": "override"}
+        )
         measures = effective_measures(con, period.label, catalogue)
         results = []
         for framework in frameworks_for(period, frameworks):
@@ -232,9 +249,13 @@ def build_period(
             standings = rank_units(framework, rows)
             replace_rows(con, "marts.ranking", ranking_frame(standings, run_id, stamp), where)
             results.append(FrameworkResult(framework, rows, standings))
+        revised = record(con, period.label, revision, run_id, stamp)
         con.commit()
     except BaseException:
         con.rollback()
         raise
     names = {u.code: u.name for u in units}
-    return BuildResult(period.label, len(collected), len(declared), results, names)
+    return BuildResult(
+        period.label, len(collected), len(declared), results, names,
+        scores_revised=revised[0], measures_revised=revised[1],
+    )  # fmt: skip

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from connectors.base import Page
-from connectors.endpoint import EndpointSpec
-from flows.collect import EndpointSummary, PageHook
+from flows.collect import EndpointSummary
 from flows.declare import declare_app
+from flows.dispute_cli import register as register_dispute_commands
 from flows.measures_file import InputFileError
 from flows.summaries import print_build, print_scorecard
 
@@ -32,69 +28,21 @@ app = typer.Typer(
 simulator_app = typer.Typer(help="The simulated source systems.", no_args_is_help=True)
 app.add_typer(simulator_app, name="simulator")
 app.add_typer(declare_app, name="declare")
-# Off a terminal rich assumes 80 columns, too narrow for Vietnamese criterion names.
-console = Console(width=None if Console().is_terminal else 150)
-err = Console(stderr=True, width=None if Console(stderr=True).is_terminal else 150)
-
-ConfigOption = Annotated[
-    str | None,
-    typer.Option(
-        "--config", help="A TOML config file (default: CHISO_CONFIG or the packaged one)."
-    ),
-]
+register_dispute_commands(app)
+from flows.cli_support import (  # noqa: E402 - after the telemetry switch above
+    ConfigOption,
+    console,
+    err,
+)
+from flows.cli_support import fail as _fail  # noqa: E402
+from flows.cli_support import operator_errors as _operator_errors  # noqa: E402
+from flows.cli_support import page_progress as _page_progress  # noqa: E402
+from flows.cli_support import progress_hook as _progress_hook  # noqa: E402
 
 
 class OutputFormat(StrEnum):
     table = "table"
     json = "json"
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
-    return typer.Exit(code)
-
-
-@contextmanager
-def _operator_errors() -> Iterator[None]:
-    """Errors an operator can act on: one clear line and exit code 2, no traceback."""
-    from connectors.errors import ConfigError
-    from warehouse.connection import WarehouseBusy
-
-    try:
-        yield
-    except (WarehouseBusy, ConfigError, InputFileError) as exc:
-        raise _fail(str(exc)) from None
-
-
-@contextmanager
-def _page_progress() -> Iterator[Progress | None]:
-    """A progress bar of pages and rows per endpoint (only on a terminal)."""
-    progress = Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[rows]:>9,} rows, {task.completed:,.0f} pages"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-    )
-    with progress:
-        yield progress
-
-
-def _progress_hook(progress: Progress | None) -> PageHook:
-    tasks: dict[tuple[str, str], TaskID] = {}
-
-    def on_page(spec: EndpointSpec, page: Page) -> None:
-        if progress is None:
-            return
-        key = (spec.source, spec.entity)
-        if key not in tasks:
-            tasks[key] = progress.add_task(f"{spec.source} {spec.entity}", total=None, rows=0)
-        task_id = tasks[key]
-        rows = progress.tasks[task_id].fields["rows"] + page.row_count
-        progress.update(task_id, advance=1, rows=rows)
-
-    return on_page
 
 
 def print_collect_summary(summaries: Sequence[EndpointSummary]) -> None:
@@ -352,18 +300,18 @@ def score(
 
 @app.command()
 def serve(config: ConfigOption = None) -> None:
-    """Serve the nightly deployment on its schedule (Prefect)."""
+    """Serve the nightly deployment on its schedule and the `rerun` deployment (Prefect)."""
     from prefect import serve as prefect_serve
 
+    from flows.dispute_flows import rerun_deployment
     from flows.prefect_flows import nightly_deployment, resolve_settings
 
     settings = resolve_settings(config, None)
-    deployment = nightly_deployment(settings)
     console.print(
         f"Serving 'nightly' on cron {settings.schedule.nightly_cron} "
-        f"({settings.schedule.timezone})."
+        f"({settings.schedule.timezone}), and 'rerun' (parameterised, started on demand)."
     )
-    prefect_serve(deployment)
+    prefect_serve(nightly_deployment(settings), rerun_deployment())
 
 
 def main() -> None:  # pragma: no cover - console entry point

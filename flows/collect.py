@@ -101,8 +101,10 @@ def collect_source(
     request: CollectRequest,
     run_id: str,
     on_page: PageHook | None = None,
+    entities: frozenset[str] | None = None,
 ) -> list[EndpointSummary]:
-    """Collect every endpoint of one source; each endpoint is one load (one transaction).
+    """Collect every endpoint of one source (or only those of `entities`); each
+    endpoint is one load (one transaction).
 
     An endpoint that fails is recorded in the ledger and reported; the others still run.
     """
@@ -111,6 +113,8 @@ def collect_source(
     summaries = []
     with client_for(config) as client, open_writer(settings.warehouse.path) as con:
         for spec in endpoints_of(source):
+            if entities is not None and spec.entity not in entities:
+                continue
             watermark = get_watermark(con, source, spec.entity)
             since = _pull_start(spec, request, watermark, lookback)
             started = time.monotonic()

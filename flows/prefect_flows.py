@@ -16,13 +16,14 @@ from prefect.cache_policies import NO_CACHE
 from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 
-from flows.build import BuildResult, build_period
+from flows.build import BUILD, BuildResult, build_period
 from flows.collect import CollectRequest, EndpointSummary, PageHook, collect_source, resolve_sources
 from flows.settings import Settings, load_settings, with_base_url
 from transforms.periods import parse_period
 from warehouse.connection import open_writer, run_lock
 from warehouse.ledger import RunStatus, finish_run, start_run
 from warehouse.publish import publish_snapshot
+from warehouse.revisions import NIGHTLY, Revision
 
 
 @dataclass
@@ -58,8 +59,9 @@ def collect_source_task(
     request: CollectRequest,
     run_id: str,
     on_page: PageHook | None = None,
+    entities: frozenset[str] | None = None,
 ) -> list[EndpointSummary]:
-    summaries = collect_source(settings, source, request, run_id, on_page)
+    summaries = collect_source(settings, source, request, run_id, on_page, entities)
     logger = get_run_logger()
     for s in summaries:
         logger.info(
@@ -76,10 +78,17 @@ def collect_source_task(
 
 @task(name="build-period", cache_policy=NO_CACHE)
 def build_period_task(
-    settings: Settings, period: str, run_id: str, declarations_dir: Path
+    settings: Settings,
+    period: str,
+    run_id: str,
+    declarations_dir: Path,
+    revision: Revision = BUILD,
 ) -> BuildResult:
     with open_writer(settings.warehouse.path) as con:
-        return build_period(con, period, settings.collect.province_code, declarations_dir, run_id)
+        return build_period(
+            con, period, settings.collect.province_code, declarations_dir, run_id,
+            revision=revision,
+        )  # fmt: skip
 
 
 @task(name="publish-snapshot", cache_policy=NO_CACHE)
@@ -182,7 +191,9 @@ def nightly_flow(
             if s.status != "completed"
         ]
         for label in labels:
-            result.built.append(build_period_task(settings, label, run_id, declarations))
+            result.built.append(
+                build_period_task(settings, label, run_id, declarations, NIGHTLY)
+            )
         if result.problems:
             get_run_logger().error("not published: %s", "; ".join(result.problems))
         else:

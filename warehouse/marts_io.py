@@ -26,6 +26,7 @@ MART_TABLES: frozenset[str] = frozenset(
         "marts.score",
         "marts.ranking",
         "marts.score_revision",
+        "marts.measure_revision",
     }
 )
 """The tables `replace_rows` may write."""

@@ -450,6 +450,71 @@ LEFT JOIN (
 )
 
 
+_MARTS_V6 = (
+    "ALTER TABLE marts.score ADD COLUMN first_computed_at TIMESTAMP",
+    "ALTER TABLE marts.score_revision ADD COLUMN cause VARCHAR",
+    "CREATE SEQUENCE marts.measure_revision_id_seq START 1",
+    """CREATE TABLE marts.measure_revision (
+  revision_id BIGINT PRIMARY KEY DEFAULT nextval('marts.measure_revision_id_seq'),
+  unit_code VARCHAR NOT NULL,
+  period VARCHAR NOT NULL,
+  measure_key VARCHAR NOT NULL,
+  origin VARCHAR NOT NULL,
+  value_before DECIMAL(38,6),
+  value_after DECIMAL(38,6),
+  text_before VARCHAR,
+  text_after VARCHAR,
+  cause VARCHAR NOT NULL,
+  reason VARCHAR NOT NULL,
+  operator VARCHAR NOT NULL,
+  run_id VARCHAR,
+  revised_at TIMESTAMP NOT NULL
+)""",
+    "CREATE SEQUENCE marts.measure_override_id_seq START 1",
+    """CREATE TABLE marts.measure_override (
+  override_id BIGINT PRIMARY KEY DEFAULT nextval('marts.measure_override_id_seq'),
+  unit_code VARCHAR NOT NULL,
+  period VARCHAR NOT NULL,
+  measure_key VARCHAR NOT NULL,
+  value_text VARCHAR NOT NULL,
+  evidence VARCHAR NOT NULL,
+  reason VARCHAR NOT NULL,
+  operator VARCHAR NOT NULL,
+  created_at TIMESTAMP NOT NULL,
+  withdrawn_at TIMESTAMP,
+  withdrawn_by VARCHAR,
+  withdraw_reason VARCHAR
+)""",
+    """CREATE TABLE meta.backfill_step (
+  backfill VARCHAR NOT NULL,
+  step VARCHAR NOT NULL,
+  run_id VARCHAR NOT NULL,
+  completed_at TIMESTAMP NOT NULL,
+  PRIMARY KEY (backfill, step)
+)""",
+    *_comment_statements(
+        {
+            "meta.backfill_step": {
+                "": "Steps of a backfill already done, so an interrupted one resumes; "
+                "cleared when the backfill completes.",
+            },
+            "marts.score": {"first_computed_at": "When this score was first computed."},
+            "marts.score_revision": {
+                "cause": "nightly | build | rerun | override | backfill | framework_change.",
+            },
+            "marts.measure_revision": {
+                "": "Every change of a measure value after it was first built: before, "
+                "after, cause, reason, operator, when.",
+            },
+            "marts.measure_override": {
+                "": "Values an operator set by hand, with evidence and reason; active "
+                "until withdrawn, they beat collected and declared values.",
+            },
+        }
+    ),
+)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One schema step: fixed SQL, applied once and recorded."""
@@ -469,6 +534,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "marts tables", _MARTS_V1),
     Migration(4, "marts column comments", _comment_statements(_COMMENTS_V1)),
     Migration(5, "targets, substitutions, levels and the unit standing view", _MARTS_V5),
+    Migration(6, "measure revisions, operator overrides, first computed time", _MARTS_V6),
 )
 """Every schema step, in order. Append new steps; never edit a released one."""
 

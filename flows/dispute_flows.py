@@ -1,0 +1,287 @@
+"""The operators' flows: re-run one disputed indicator, override a value, backfill.
+
+Each takes the run lock for its whole length (like the nightly run), records its run,
+rebuilds what it changed with a `Revision` saying why, and publishes the snapshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+from prefect import flow
+from prefect.deployments.runner import RunnerDeployment
+
+from flows.build import BuildResult
+from flows.collect import CollectRequest, EndpointSummary, PageHook
+from flows.overrides import Override, set_override, withdraw_override
+from flows.prefect_flows import (
+    _collect_all,
+    _finish_run,
+    _record_run,
+    build_period_task,
+    collect_source_task,
+    new_run_id,
+    publish_task,
+    resolve_settings,
+)
+from flows.rerun import RerunError, RerunPlan, find_criterion, plan_rerun
+from flows.settings import Settings
+from transforms.periods import parse_period, period_range
+from warehouse.connection import open_reader, open_writer, run_lock
+from warehouse.revisions import Revision
+
+
+@dataclass
+class DisputeResult:
+    """What an operator's flow did: what it fetched, rebuilt, revised and published."""
+
+    run_id: str
+    collected: list[EndpointSummary] = field(default_factory=list)
+    built: list[BuildResult] = field(default_factory=list)
+    revisions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    snapshot: Path | None = None
+    problems: list[str] = field(default_factory=list)
+    plan: RerunPlan | None = None
+    override: Override | None = None
+
+
+def _revisions_of(settings: Settings, run_id: str) -> pd.DataFrame:
+    with open_reader(settings.warehouse.path) as con:
+        return con.execute(
+            "SELECT framework, unit_code, period, criterion, points_before, points_after, "
+            "status_before, status_after, cause, reason, operator FROM marts.score_revision "
+            "WHERE run_id = $r ORDER BY framework, unit_code, criterion",
+            {"r": run_id},
+        ).df()
+
+
+def check_unit(settings: Settings, framework_id: str, unit: str, period: str) -> None:
+    """The unit must be one the framework scores in the period's org tree."""
+    framework, _ = find_criterion(framework_id, load_root(framework_id))
+    end = parse_period(period).end.date()
+    with open_reader(settings.warehouse.path) as con:
+        row = con.execute(
+            "SELECT unit_level FROM marts.org_unit WHERE unit_code = $u AND valid_from < $e "
+            "AND (valid_to IS NULL OR valid_to >= $e)",
+            {"u": unit, "e": end},
+        ).fetchone()
+    if row is None:
+        raise RerunError(f"unit {unit!r} is not a unit of the province in {period}")
+    if row[0] != framework.unit_level:
+        raise RerunError(
+            f"{framework.id} scores {framework.unit_level} units; {unit} is a {row[0]}"
+        )
+
+
+def load_root(framework_id: str) -> str:
+    from scoring.framework import FrameworkError, load_framework
+
+    try:
+        return load_framework(framework_id).root.id
+    except FrameworkError as exc:
+        raise RerunError(str(exc)) from None
+
+
+def _failed(summaries: list[EndpointSummary]) -> list[str]:
+    return [f"{s.source}/{s.entity} {s.status}: {s.message}" for s in summaries
+            if s.status != "completed"]  # fmt: skip
+
+
+@flow(name="rerun")
+def rerun_flow(
+    framework: str,
+    criterion: str,
+    unit: str,
+    period: str,
+    reason: str,
+    operator: str = "operator",
+    config: str | None = None,
+    base_url: str | None = None,
+    on_page: PageHook | None = None,
+) -> DisputeResult:
+    """Re-collect only the endpoints that feed one criterion for a period, rebuild the
+    period and record what changed (a rerun that changes nothing records nothing)."""
+    settings = resolve_settings(config, base_url)
+    revision = Revision("rerun", f"{framework} {criterion} {unit}: {reason}", operator)
+    plan = plan_rerun(framework, criterion)
+    label = parse_period(period).label
+    check_unit(settings, framework, unit, label)
+    run_id = new_run_id("rerun")
+    result = DisputeResult(run_id, plan=plan)
+    with run_lock(settings.warehouse.path):
+        _record_run(settings, run_id, "rerun", {
+            "framework": framework, "criterion": criterion, "unit": unit, "period": label,
+            "reason": reason, "operator": operator,
+        })  # fmt: skip
+        request = CollectRequest(parse_period(label))
+        for source in dict.fromkeys(s for s, _ in plan.endpoints):
+            entities = frozenset(e for s, e in plan.endpoints if s == source)
+            result.collected.extend(
+                collect_source_task(settings, source, request, run_id, on_page, entities)
+            )
+        result.problems = _failed(result.collected)
+        if not result.problems:
+            declarations = settings.declarations.dir
+            result.built.append(build_period_task(settings, label, run_id, declarations, revision))
+            result.snapshot = publish_task(settings)
+        _finish_run(
+            settings,
+            run_id,
+            "failed" if result.problems else "completed",
+            "; ".join(result.problems),
+        )
+    result.revisions = _revisions_of(settings, run_id)
+    return result
+
+
+def _rebuild(settings: Settings, run_id: str, period: str, revision: Revision) -> DisputeResult:
+    result = DisputeResult(run_id)
+    result.built.append(
+        build_period_task(settings, period, run_id, settings.declarations.dir, revision)
+    )
+    result.snapshot = publish_task(settings)
+    return result
+
+
+@flow(name="override-set")
+def override_set_flow(
+    measure: str,
+    unit: str,
+    period: str,
+    value: str,
+    evidence: str,
+    reason: str,
+    operator: str = "operator",
+    config: str | None = None,
+) -> DisputeResult:
+    """Record an override, rebuild its period (the change becomes a revision), publish."""
+    settings = resolve_settings(config, None)
+    run_id = new_run_id("override")
+    with run_lock(settings.warehouse.path):
+        _record_run(
+            settings,
+            run_id,
+            "override-set",
+            {"measure": measure, "unit": unit, "period": period, "reason": reason},
+        )
+        with open_writer(settings.warehouse.path) as con:
+            override = set_override(
+                con,
+                measure=measure,
+                unit=unit,
+                period=period,
+                value=value,
+                evidence=evidence,
+                reason=reason,
+                operator=operator,
+                now=datetime.now(),
+            )
+        revision = Revision("override", f"override {override.override_id}: {reason}", operator)
+        result = _rebuild(settings, run_id, override.period, revision)
+        result.override = override
+        _finish_run(settings, run_id, "completed", "")
+    result.revisions = _revisions_of(settings, run_id)
+    return result
+
+
+@flow(name="override-withdraw")
+def override_withdraw_flow(
+    override_id: int, reason: str, operator: str = "operator", config: str | None = None
+) -> DisputeResult:
+    """Withdraw an override, rebuild its period (restoring the collected or declared
+    value as a revision), publish."""
+    settings = resolve_settings(config, None)
+    run_id = new_run_id("override")
+    with run_lock(settings.warehouse.path):
+        _record_run(
+            settings, run_id, "override-withdraw", {"override_id": override_id, "reason": reason}
+        )
+        with open_writer(settings.warehouse.path) as con:
+            override = withdraw_override(
+                con, override_id, reason=reason, operator=operator, now=datetime.now()
+            )
+        revision = Revision("override", f"override {override_id} withdrawn: {reason}", operator)
+        result = _rebuild(settings, run_id, override.period, revision)
+        result.override = override
+        _finish_run(settings, run_id, "completed", "")
+    result.revisions = _revisions_of(settings, run_id)
+    return result
+
+
+def _done_steps(settings: Settings, backfill: str) -> set[str]:
+    with open_reader(settings.warehouse.path) as con:
+        rows = con.execute(
+            "SELECT step FROM meta.backfill_step WHERE backfill = $b", {"b": backfill}
+        ).fetchall()
+    return {step for (step,) in rows}
+
+
+def _mark(settings: Settings, backfill: str, step: str, run_id: str) -> None:
+    with open_writer(settings.warehouse.path) as con:
+        con.execute(
+            "INSERT OR REPLACE INTO meta.backfill_step VALUES ($b, $s, $r, $t)",
+            {"b": backfill, "s": step, "r": run_id, "t": datetime.now()},
+        )
+
+
+def _clear(settings: Settings, backfill: str) -> None:
+    with open_writer(settings.warehouse.path) as con:
+        con.execute("DELETE FROM meta.backfill_step WHERE backfill = $b", {"b": backfill})
+
+
+@flow(name="backfill")
+def backfill_flow(
+    first: str,
+    last: str,
+    config: str | None = None,
+    base_url: str | None = None,
+    on_page: PageHook | None = None,
+) -> DisputeResult:
+    """Collect and build a range of past periods. Each step done is recorded, so a run
+    interrupted midway resumes where it stopped; the end state equals one clean run."""
+    settings = resolve_settings(config, base_url)
+    periods = [p.label for p in period_range(first, last)]
+    backfill = f"{periods[0]}..{periods[-1]}"
+    revision = Revision("backfill", f"backfill {backfill}", "backfill")
+    run_id = new_run_id("backfill")
+    result = DisputeResult(run_id)
+    with run_lock(settings.warehouse.path):
+        _record_run(settings, run_id, "backfill", {"first": first, "last": last})
+        done = _done_steps(settings, backfill)
+        if "collect" not in done:
+            request = CollectRequest(parse_period(periods[0]))
+            result.collected = _collect_all(settings, None, request, run_id, on_page)
+            result.problems = _failed(result.collected)
+            if not result.problems:
+                _mark(settings, backfill, "collect", run_id)
+        if not result.problems:
+            for label in periods:
+                if f"build {label}" in done:
+                    continue
+                result.built.append(
+                    build_period_task(settings, label, run_id, settings.declarations.dir, revision)
+                )
+                _mark(settings, backfill, f"build {label}", run_id)
+            result.snapshot = publish_task(settings)
+            _clear(settings, backfill)
+        _finish_run(
+            settings,
+            run_id,
+            "failed" if result.problems else "completed",
+            "; ".join(result.problems),
+        )
+    return result
+
+
+def rerun_deployment() -> RunnerDeployment:
+    """The parameterised `rerun` deployment operators start from the Prefect UI or API."""
+    deployment = rerun_flow.to_deployment(
+        name="rerun",
+        description="Re-collect and rebuild one disputed criterion for a unit and period.",
+        tags=["chiso", "dispute"],
+    )
+    assert isinstance(deployment, RunnerDeployment)
+    return deployment
