@@ -16,8 +16,10 @@ from rich.table import Table
 from flows.collect import EndpointSummary
 from flows.declare import declare_app
 from flows.dispute_cli import register as register_dispute_commands
+from flows.explain import explain_command
 from flows.measures_file import InputFileError
 from flows.summaries import print_build, print_scorecard
+from reports.cli import report_app
 
 # The machines chiso runs on have no route to Prefect's telemetry endpoint.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -28,7 +30,9 @@ app = typer.Typer(
 simulator_app = typer.Typer(help="The simulated source systems.", no_args_is_help=True)
 app.add_typer(simulator_app, name="simulator")
 app.add_typer(declare_app, name="declare")
+app.add_typer(report_app, name="report")
 register_dispute_commands(app)
+app.command("explain")(explain_command)
 from flows.cli_support import (  # noqa: E402 - after the telemetry switch above
     ConfigOption,
     console,
