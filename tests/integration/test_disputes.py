@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from flows.cli import app
 from flows.dispute_flows import override_set_flow, override_withdraw_flow, rerun_flow
+from flows.explain import explain
 from flows.prefect_flows import nightly_flow
 from flows.settings import Settings, load_settings
 from simulator import SimulatorHandle, start_simulator
@@ -105,6 +106,9 @@ def test_rerun_fetches_only_the_dossiers_and_records_the_revision(
     assert Decimal(str(revision.iloc[0]["points_before"])) == before_points
     assert Decimal(str(revision.iloc[0]["points_after"])) == after_points
     assert "ghi nhầm" in revision.iloc[0]["reason"] and revision.iloc[0]["cause"] == "rerun"
+    assert dossier in _records_counted(
+        built, "7.3.6", "dossiers_resolved{channel=online,service_level=full}"
+    )
 
     with open_reader(_settings(built).warehouse.path) as con:
         then = scores_as_of(con, "par7-2024", "2024", published_before)
@@ -113,6 +117,19 @@ def test_rerun_fetches_only_the_dossiers_and_records_the_revision(
     assert Decimal(str(then[pick].iloc[0]["points"])) == before_points
     now_pick = (now["unit_code"] == "89") & (now["criterion"] == "7.3.6")
     assert Decimal(str(now[now_pick].iloc[0]["points"])) == after_points
+
+
+def _records_counted(config: Path, criterion: str, key: str) -> set[str]:
+    """The record ids `chiso explain` says a measure counts (its SQL, run as given)."""
+    explanation = explain(_settings(config), "par7-2024", criterion, "89", "2024")
+    measure = next(m for m in explanation.measures if m.key == key)
+    collected = next(r.collected for r in measure.rows if r.collected is not None)
+    with open_reader(_settings(config).warehouse.path) as con:
+        rows = con.execute(collected.sql).fetchall()
+        columns = [d[0] for d in con.description]
+    position = columns.index(collected.record_id_column)
+    assert len(rows) == collected.record_count
+    return {str(row[position]) for row in rows}
 
 
 def test_a_rerun_with_no_change_records_nothing_and_changes_nothing(built: Path) -> None:
@@ -149,6 +166,11 @@ def test_an_override_is_kept_through_a_nightly_run_until_withdrawn(
             "AND measure_key = 'apps_with_shared_data' AND origin = 'override'"
         ).fetchone()
     assert origin is not None and "123/STTTT-CNTT" in origin[1]
+    shown = explain(_settings(built), "par7-2024", "7.1.3", "89", "2024")
+    inventory = next(m for m in shown.measures if m.key == "apps_with_shared_data")
+    used = next(r for r in inventory.rows if r.used)
+    assert used.origin == "override" and used.declared is not None
+    assert used.declared.reason == "kiểm kê lại ứng dụng"
 
     withdrawn = override_withdraw_flow(
         override_id=result.override.override_id, reason="đã có số liệu chính thức",
