@@ -170,6 +170,15 @@ def _report_nightly(result: object) -> None:
     assert isinstance(result, NightlyResult)
     print_collect_summary(result.collected)
     print_build(console, result.built)
+    if result.quality is not None:
+        verdict = "passed" if result.quality.success else "[bold red]FAILED[/]"
+        console.print(
+            f"Data quality checkpoint {verdict} "
+            f"({result.quality.expectations} expectations): {result.quality.docs_index}",
+            highlight=False,
+        )
+        for line in result.quality.failed:
+            err.print(f"[red]data quality[/]: {line}", highlight=False)
     if result.snapshot is not None:
         console.print(f"Analysts' snapshot (open read-only): [bold]{result.snapshot}[/]")
     else:
@@ -207,6 +216,30 @@ def demo(
     with _operator_errors():
         result = _run_demo(year.label, demo_scale, settings.simulator.seed, demo_config)
     _report_nightly(result)
+    _write_demo_reports(result, year.label, workdir)
+
+
+def _write_demo_reports(result: object, year: str, workdir: Path) -> None:
+    """The reports people look at and submit, from the published snapshot."""
+    from flows.prefect_flows import NightlyResult
+    from reports.html import quality_link, write_scorecard
+    from reports.tables import report_tables
+    from scoring.framework import list_frameworks, load_framework
+    from transforms.periods import months_of
+
+    assert isinstance(result, NightlyResult) and result.snapshot is not None
+    out = workdir / "reports"
+    tables = out / "tables"
+    for framework_id in list_frameworks():
+        monthly = load_framework(framework_id).period_type == "month"
+        for period in [m.label for m in months_of(int(year))] if monthly else [year]:
+            report_tables(result.snapshot, framework_id, period, tables)
+    link = quality_link(result.quality, out) if result.quality is not None else None
+    page = write_scorecard(result.snapshot, year, out, link)
+    console.print(f"Official tables (.xlsx, .csv): [bold]{tables}[/]")
+    console.print(f"Scorecard (open in a browser, works offline): [bold]{page}[/]")
+    if result.quality is not None:
+        console.print(f"Data quality report: [bold]{result.quality.docs_index}[/]")
 
 
 def _demo_declarations(shipped: Path, workdir: Path) -> Path:

@@ -228,6 +228,7 @@ def declared_measure_rows(
     """
     units = list(known_units)
     stamp = computed_at or datetime.now()
+    catalogue = load_catalogue()
     rows = [
         row for path in files for row in read_declared(path, units) if row.measure.period == period
     ]
@@ -252,7 +253,7 @@ def declared_measure_rows(
                 "measure_name": m.key.split("{", 1)[0],
                 "value_num": value_num,
                 "value_text": _value_text(m),
-                "value_type": type(m.value).__name__,
+                "value_type": catalogue.spec(m.key.split("{", 1)[0]).value_type,
                 "origin": "declared",
                 "transform": f"declaration:{row.path.name}",
                 "load_ids": [],

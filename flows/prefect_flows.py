@@ -19,6 +19,7 @@ from prefect.schedules import Cron
 from flows.build import BUILD, BuildResult, build_period
 from flows.collect import CollectRequest, EndpointSummary, PageHook, collect_source, resolve_sources
 from flows.settings import Settings, load_settings, with_base_url
+from reports.quality import QualityResult, run_quality_checkpoint
 from transforms.periods import parse_period
 from warehouse.connection import open_writer, run_lock
 from warehouse.ledger import RunStatus, finish_run, start_run
@@ -35,6 +36,7 @@ class NightlyResult:
     built: list[BuildResult] = field(default_factory=list)
     snapshot: Path | None = None
     problems: list[str] = field(default_factory=list)
+    quality: QualityResult | None = None
 
     @property
     def published(self) -> bool:
@@ -89,6 +91,15 @@ def build_period_task(
             con, period, settings.collect.province_code, declarations_dir, run_id,
             revision=revision,
         )  # fmt: skip
+
+
+@task(name="quality-checkpoint", cache_policy=NO_CACHE)
+def quality_task(settings: Settings) -> QualityResult:
+    """The Great Expectations checkpoint on the marts just built; Data Docs beside the
+    published snapshot."""
+    return run_quality_checkpoint(
+        settings.warehouse.path, settings.warehouse.snapshot_path.parent / "quality"
+    )
 
 
 @task(name="publish-snapshot", cache_policy=NO_CACHE)
@@ -194,6 +205,9 @@ def nightly_flow(
             result.built.append(
                 build_period_task(settings, label, run_id, declarations, NIGHTLY)
             )
+        result.quality = quality_task(settings)
+        # A mart that breaks its contracts is not published: analysts keep the last good one.
+        result.problems += [f"data quality: {line}" for line in result.quality.failed]
         if result.problems:
             get_run_logger().error("not published: %s", "; ".join(result.problems))
         else:

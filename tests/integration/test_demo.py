@@ -105,3 +105,18 @@ def test_the_demo_prints_a_summary_of_each_framework(demo: tuple[str, Path]) -> 
         assert framework in output.replace("NQ17 — ", "nq17 — ") or framework == "nq17"
     assert "NQ17" in output and "2024-12" in output
     assert "top" in output and "bottom" in output
+
+
+def test_the_demo_writes_the_tables_the_scorecard_and_the_quality_report(
+    demo: tuple[str, Path],
+) -> None:
+    output, snapshot = demo
+    reports = snapshot.parent.parent / "reports"
+    workbooks = sorted(p.name for p in (reports / "tables").glob("*.xlsx"))
+    for framework in list_frameworks():
+        assert any(name.startswith(framework) for name in workbooks), framework
+    page = reports / "scorecard-2024.html"
+    assert page.is_file() and "<script" in page.read_text(encoding="utf-8")
+    assert (snapshot.parent / "quality" / "index.html").is_file()
+    assert "Data quality checkpoint passed" in output
+    assert str(page) in output.replace("\n", "")
