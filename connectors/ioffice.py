@@ -52,6 +52,9 @@ MAPPINGS: dict[str, EntityMapping] = {
             "hinhThuc": "form",
             "xuLyTrenMang": "processed_online",
             "quaTrucLienThong": "via_vdxp",
+            "trinhLanhDao": "presented_to_leader",
+            "lanhDaoChiDao": "leader_directed",
+            "kySo": "digitally_signed",
             "ngayCapNhat": "updated_at",
         },
         enums={"form": _FORM},
@@ -68,6 +71,11 @@ MAPPINGS: dict[str, EntityMapping] = {
             "hinhThuc": "form",
             "kySo": "digitally_signed",
             "quaTrucLienThong": "via_vdxp",
+            "trinhLanhDao": "submitted_to_leader",
+            "lanhDaoDuyet": "leader_approved",
+            "kySoCoQuan": "agency_signed",
+            "kySoLanhDao": "leader_signed",
+            "nguoiKy": "signer_code",
             "ngayCapNhat": "updated_at",
         },
         enums={"form": _FORM},
@@ -97,6 +105,42 @@ MAPPINGS: dict[str, EntityMapping] = {
         dates=frozenset({"connected_since", "updated_at"}),
         date_format=DATE_FORMAT,
     ),
+    "edms_unit": EntityMapping(
+        columns={
+            "maDonVi": "unit_code",
+            "tenDonVi": "unit_name",
+            "maDonViCha": "parent_code",
+            "loaiDonVi": "unit_kind",
+            "ngaySuDung": "using_since",
+            "ngayCapNhat": "updated_at",
+        },
+        enums={
+            "unit_kind": {
+                "truc_thuoc_so": "department_affiliate",
+                "su_nghiep_huyen": "district_service_unit",
+            }
+        },
+        dates=frozenset({"using_since", "updated_at"}),
+        date_format=DATE_FORMAT,
+    ),
+    "edms_usage": EntityMapping(
+        columns={
+            "id": "usage_id",
+            "maDonVi": "unit_code",
+            "thang": "month",
+            "vanBanDen": "incoming_docs",
+            "vanBanDi": "outgoing_docs",
+            "taiKhoanCongChuc": "civil_servant_accounts",
+            "congChucThuongXuyen": "civil_servants_regular",
+            "taiKhoanVienChuc": "public_employee_accounts",
+            "vienChucThuongXuyen": "public_employees_regular",
+            "taiKhoanKhongChuyenTrach": "part_time_accounts",
+            "khongChuyenTrachThuongXuyen": "part_time_regular",
+            "ngayCapNhat": "updated_at",
+        },
+        dates=frozenset({"updated_at"}),
+        date_format=DATE_FORMAT,
+    ),
 }
 
 
@@ -124,11 +168,15 @@ INCOMING_DOCUMENTS = _endpoint("incoming_document", "/api/v1/van-ban-den", "docu
 OUTGOING_DOCUMENTS = _endpoint("outgoing_document", "/api/v1/van-ban-di", "document_id")
 WORK_FILES = _endpoint("work_file", "/api/v1/ho-so-cong-viec", "work_file_id")
 CONNECTED_UNITS = _endpoint("connected_unit", "/api/v1/don-vi-lien-thong", "unit_code")
+EDMS_UNITS = _endpoint("edms_unit", "/api/v1/don-vi-truc-thuoc", "unit_code")
+EDMS_USAGE = _endpoint("edms_usage", "/api/v1/thong-ke-su-dung", "usage_id")
 ENDPOINTS: tuple[EndpointSpec, ...] = (
     INCOMING_DOCUMENTS,
     OUTGOING_DOCUMENTS,
     WORK_FILES,
     CONNECTED_UNITS,
+    EDMS_UNITS,
+    EDMS_USAGE,
 )
 
 
@@ -158,3 +206,17 @@ def fetch_connected_units(
 ) -> Iterator[Page]:
     """Units connected to 4-level exchange (``/api/v1/don-vi-lien-thong``)."""
     return fetch_endpoint(client, CONNECTED_UNITS, since=since, stats=stats)
+
+
+def fetch_edms_units(
+    client: HttpClient, since: datetime | None = None, *, stats: PullStats | None = None
+) -> Iterator[Page]:
+    """iOffice's affiliated and public service units (``/api/v1/don-vi-truc-thuoc``)."""
+    return fetch_endpoint(client, EDMS_UNITS, since=since, stats=stats)
+
+
+def fetch_edms_usage(
+    client: HttpClient, since: datetime | None = None, *, stats: PullStats | None = None
+) -> Iterator[Page]:
+    """Monthly usage statistics per unit (``/api/v1/thong-ke-su-dung``)."""
+    return fetch_endpoint(client, EDMS_USAGE, since=since, stats=stats)

@@ -66,6 +66,34 @@ MAPPINGS: dict[str, EntityMapping] = {
         dates=frozenset({"due_at", "submitted_at", "updated_at"}),
         date_format=DATE_FORMAT,
     ),
+    "statistic": EntityMapping(
+        columns={
+            "ma_so_lieu": "statistic_id",
+            "ma_chi_tieu": "indicator_code",
+            "ma_don_vi": "unit_code",
+            "ky": "report_period",
+            "gia_tri": "value",
+            "ngay_cap_nhat": "updated_at",
+        },
+        dates=frozenset({"updated_at"}),
+        date_format=DATE_FORMAT,
+    ),
+    "it_report": EntityMapping(
+        columns={
+            "ma_ho_so": "report_id",
+            "ma_don_vi": "unit_code",
+            "loai_bao_cao": "report_kind",
+            "ky": "report_period",
+            "so_ky_hieu": "document_no",
+            "ngay_ban_hanh": "issued_on",
+            "duong_dan": "link",
+            "thoi_gian_nop": "submitted_at",
+            "ngay_cap_nhat": "updated_at",
+        },
+        enums={"report_kind": {"ket_qua_ke_hoach": "plan_completion", "dinh_ky": "periodic"}},
+        dates=frozenset({"issued_on", "submitted_at", "updated_at"}),
+        date_format=DATE_FORMAT,
+    ),
 }
 
 
@@ -93,7 +121,25 @@ REPORT_SUBMISSIONS = EndpointSpec(
     paging=PAGING,
     incremental=INCREMENTAL,
 )
-ENDPOINTS: tuple[EndpointSpec, ...] = (REPORT_REGIMES, REPORT_SUBMISSIONS)
+STATISTICS = EndpointSpec(
+    source=NAME,
+    entity="statistic",
+    path="/api/so-lieu-thong-ke",
+    natural_key="statistic_id",
+    mapping=MAPPINGS["statistic"],
+    paging=PAGING,
+    incremental=INCREMENTAL,
+)
+IT_REPORTS = EndpointSpec(
+    source=NAME,
+    entity="it_report",
+    path="/api/bao-cao-cntt",
+    natural_key="report_id",
+    mapping=MAPPINGS["it_report"],
+    paging=PAGING,
+    incremental=INCREMENTAL,
+)
+ENDPOINTS: tuple[EndpointSpec, ...] = (REPORT_REGIMES, REPORT_SUBMISSIONS, STATISTICS, IT_REPORTS)
 
 
 def fetch_report_regimes(client: HttpClient, *, stats: PullStats | None = None) -> Iterator[Page]:
@@ -106,3 +152,17 @@ def fetch_report_submissions(
 ) -> Iterator[Page]:
     """Report submissions (``/api/bao-cao``) updated since `since`."""
     return fetch_endpoint(client, REPORT_SUBMISSIONS, since=since, stats=stats)
+
+
+def fetch_statistics(
+    client: HttpClient, since: datetime | None = None, *, stats: PullStats | None = None
+) -> Iterator[Page]:
+    """Yearly statistical indicators of communes and districts (``/api/so-lieu-thong-ke``)."""
+    return fetch_endpoint(client, STATISTICS, since=since, stats=stats)
+
+
+def fetch_it_reports(
+    client: HttpClient, since: datetime | None = None, *, stats: PullStats | None = None
+) -> Iterator[Page]:
+    """IT-application reports of departments and districts (``/api/bao-cao-cntt``)."""
+    return fetch_endpoint(client, IT_REPORTS, since=since, stats=stats)

@@ -52,6 +52,34 @@ MAPPINGS: dict[str, EntityMapping] = {
         dates=frozenset({"connected_since"}),
         date_format=DATE_FORMAT,
     ),
+    "platform_link": EntityMapping(
+        columns={
+            "maKetNoi": "link_id",
+            "maDonVi": "unit_code",
+            "heThong": "system",
+            "tuNgay": "since",
+            "denNgay": "until",
+        },
+        enums={
+            "system": {
+                "ho_tich": "civil_registry",
+                "dang_ky_kinh_doanh": "business_registration",
+                "sso": "single_sign_on",
+            }
+        },
+        dates=frozenset({"since", "until"}),
+        date_format=DATE_FORMAT,
+    ),
+    "population_snapshot": EntityMapping(
+        columns={
+            "maSoLieu": "snapshot_id",
+            "maDonVi": "unit_code",
+            "ngayChot": "snapshot_on",
+            "soDanSoHoa": "residents_digitised",
+        },
+        dates=frozenset({"snapshot_on"}),
+        date_format=DATE_FORMAT,
+    ),
 }
 
 
@@ -78,7 +106,28 @@ SHARED_DATA_APPS = EndpointSpec(
     mapping=MAPPINGS["shared_data_app"],
     paging=PAGING,
 )
-ENDPOINTS: tuple[EndpointSpec, ...] = (DATA_SERVICES, SHARED_DATA_APPS)
+PLATFORM_LINKS = EndpointSpec(
+    source=NAME,
+    entity="platform_link",
+    path="/api/ket-noi-don-vi",
+    natural_key="link_id",
+    mapping=MAPPINGS["platform_link"],
+    paging=PAGING,
+)
+POPULATION_SNAPSHOTS = EndpointSpec(
+    source=NAME,
+    entity="population_snapshot",
+    path="/api/dan-cu-so-hoa",
+    natural_key="snapshot_id",
+    mapping=MAPPINGS["population_snapshot"],
+    paging=PAGING,
+)
+ENDPOINTS: tuple[EndpointSpec, ...] = (
+    DATA_SERVICES,
+    SHARED_DATA_APPS,
+    PLATFORM_LINKS,
+    POPULATION_SNAPSHOTS,
+)
 
 
 def fetch_data_services(client: HttpClient, *, stats: PullStats | None = None) -> Iterator[Page]:
@@ -89,3 +138,16 @@ def fetch_data_services(client: HttpClient, *, stats: PullStats | None = None) -
 def fetch_shared_data_apps(client: HttpClient, *, stats: PullStats | None = None) -> Iterator[Page]:
     """The province's applications holding shared data (``/api/ung-dung``)."""
     return fetch_endpoint(client, SHARED_DATA_APPS, stats=stats)
+
+
+def fetch_platform_links(client: HttpClient, *, stats: PullStats | None = None) -> Iterator[Page]:
+    """Units' links to national systems and the shared SSO (``/api/ket-noi-don-vi``)."""
+    return fetch_endpoint(client, PLATFORM_LINKS, stats=stats)
+
+
+def fetch_population_snapshots(
+    client: HttpClient, *, stats: PullStats | None = None
+) -> Iterator[Page]:
+    """Residents digitised in the population database per commune and month
+    (``/api/dan-cu-so-hoa``)."""
+    return fetch_endpoint(client, POPULATION_SNAPSHOTS, stats=stats)

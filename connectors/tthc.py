@@ -39,6 +39,12 @@ PAGING = PageNumberPaging(
 INCREMENTAL = Incremental(since_param="tuNgay", until_param="denNgay", date_format=DATE_FORMAT)
 
 _LEVEL = {"tinh": "province", "huyen": "district", "xa": "commune"}
+_INTERLINK = {
+    "khong": "none",
+    "xa_huyen": "commune_district",
+    "huyen_tinh": "district_province",
+    "ba_cap": "three_level",
+}
 
 # The mapping table: source field → our column, enum codes → our words, date columns.
 MAPPINGS: dict[str, EntityMapping] = {
@@ -69,6 +75,7 @@ MAPPINGS: dict[str, EntityMapping] = {
             "DaTichHopDVCQG": "integrated_national",
             "HoTroHoiDap": "has_helpdesk",
             "KySoDiDong": "mobile_signature_enabled",
+            "LienThong": "interlink",
             "NgayCapNhat": "updated_at",
         },
         enums={
@@ -78,6 +85,7 @@ MAPPINGS: dict[str, EntityMapping] = {
                 "mot_phan": "partial",
                 "khong_truc_tuyen": "none",
             },
+            "interlink": _INTERLINK,
         },
         dates=frozenset({"updated_at"}),
         date_format=DATE_FORMAT,
@@ -96,6 +104,7 @@ MAPPINGS: dict[str, EntityMapping] = {
             "CoKetQuaDienTu": "e_result_issued",
             "DaThanhToanTrucTuyen": "paid_online",
             "QuaMotCua": "via_onestop",
+            "CongKhaiTrangThai": "status_published",
             "NgayCapNhat": "updated_at",
         },
         enums={
@@ -121,6 +130,61 @@ MAPPINGS: dict[str, EntityMapping] = {
         },
         enums={"payment_channel": {"truc_tuyen": "online", "truc_tiep": "offline"}},
         dates=frozenset({"paid_at", "updated_at"}),
+        date_format=DATE_FORMAT,
+    ),
+    "unit_procedure": EntityMapping(
+        columns={
+            "MaApDung": "config_id",
+            "MaDonVi": "unit_code",
+            "MaTTHC": "procedure_code",
+            "NgayCauHinhMotCua": "one_stop_since",
+            "CongKhaiTrucTuyen": "published_online",
+            "NgayCapNhat": "updated_at",
+        },
+        dates=frozenset({"one_stop_since", "updated_at"}),
+        date_format=DATE_FORMAT,
+    ),
+    "one_stop_unit": EntityMapping(
+        columns={
+            "MaDonVi": "unit_code",
+            "HinhThucTrienKhai": "deployment_mode",
+            "NgayTrienKhai": "deployed_since",
+            "DanhGiaHaiLong": "rating_enabled",
+            "NgayBatDauDanhGia": "rating_since",
+            "NgayCapNhat": "updated_at",
+        },
+        enums={
+            "deployment_mode": {
+                "tap_trung": "centralised",
+                "doc_lap_dong_bo": "standalone_synced",
+                "doc_lap": "standalone",
+            }
+        },
+        dates=frozenset({"deployed_since", "rating_since", "updated_at"}),
+        date_format=DATE_FORMAT,
+    ),
+    "feedback": EntityMapping(
+        columns={
+            "MaPhanAnh": "feedback_id",
+            "MaDonVi": "unit_code",
+            "NgayGui": "received_at",
+            "NgayTraLoi": "answered_at",
+            "NgayCapNhat": "updated_at",
+        },
+        dates=frozenset({"received_at", "answered_at", "updated_at"}),
+        date_format=DATE_FORMAT,
+    ),
+    "interlink_transfer": EntityMapping(
+        columns={
+            "MaLienThong": "transfer_id",
+            "MaHoSo": "dossier_id",
+            "DonViGui": "from_unit_code",
+            "DonViNhan": "to_unit_code",
+            "NgayGui": "sent_at",
+            "GuiTrucTuyen": "sent_online",
+            "NgayCapNhat": "updated_at",
+        },
+        dates=frozenset({"sent_at", "updated_at"}),
         date_format=DATE_FORMAT,
     ),
 }
@@ -155,7 +219,20 @@ UNITS = _endpoint("unit", "/api/donvi", "unit_code")
 PROCEDURES = _endpoint("procedure", "/api/thutuc", "procedure_code")
 DOSSIERS = _endpoint("dossier", "/api/hoso", "dossier_id")
 PAYMENTS = _endpoint("payment", "/api/giaodich", "payment_id")
-ENDPOINTS: tuple[EndpointSpec, ...] = (UNITS, PROCEDURES, DOSSIERS, PAYMENTS)
+UNIT_PROCEDURES = _endpoint("unit_procedure", "/api/thutuc-donvi", "config_id")
+ONE_STOP_UNITS = _endpoint("one_stop_unit", "/api/motcua-donvi", "unit_code")
+FEEDBACK = _endpoint("feedback", "/api/phananh", "feedback_id")
+INTERLINK_TRANSFERS = _endpoint("interlink_transfer", "/api/lienthong", "transfer_id")
+ENDPOINTS: tuple[EndpointSpec, ...] = (
+    UNITS,
+    PROCEDURES,
+    DOSSIERS,
+    PAYMENTS,
+    UNIT_PROCEDURES,
+    ONE_STOP_UNITS,
+    FEEDBACK,
+    INTERLINK_TRANSFERS,
+)
 
 
 def fetch_units(
@@ -200,3 +277,48 @@ def fetch_payments(
 ) -> Iterator[Page]:
     """Online payments (``/api/giaodich``) updated in [since, until]."""
     return fetch_endpoint(client, PAYMENTS, since=since, until=until, stats=stats)
+
+
+def fetch_unit_procedures(
+    client: HttpClient,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    stats: PullStats | None = None,
+) -> Iterator[Page]:
+    """Each unit's procedures, one-stop configuration and online publication
+    (``/api/thutuc-donvi``) updated in [since, until]."""
+    return fetch_endpoint(client, UNIT_PROCEDURES, since=since, until=until, stats=stats)
+
+
+def fetch_one_stop_units(
+    client: HttpClient,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    stats: PullStats | None = None,
+) -> Iterator[Page]:
+    """One-stop sites: deployment mode and rating module (``/api/motcua-donvi``)."""
+    return fetch_endpoint(client, ONE_STOP_UNITS, since=since, until=until, stats=stats)
+
+
+def fetch_feedback(
+    client: HttpClient,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    stats: PullStats | None = None,
+) -> Iterator[Page]:
+    """Citizens' feedback to units and its answers (``/api/phananh``)."""
+    return fetch_endpoint(client, FEEDBACK, since=since, until=until, stats=stats)
+
+
+def fetch_interlink_transfers(
+    client: HttpClient,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    stats: PullStats | None = None,
+) -> Iterator[Page]:
+    """Hand-offs of interlinked dossiers to the next level (``/api/lienthong``)."""
+    return fetch_endpoint(client, INTERLINK_TRANSFERS, since=since, until=until, stats=stats)

@@ -45,6 +45,13 @@ DOCUMENT_FORMS = ("electronic", "paper", "both")
 PERIOD_TYPES = ("month", "quarter", "year")
 DATA_SERVICE_STATUSES = ("official", "trial", "not_connected")
 REPORT_PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+INTERLINK_KINDS = ("none", "commune_district", "district_province", "three_level")
+DEPLOYMENT_MODES = ("centralised", "standalone_synced", "standalone")
+EDMS_UNIT_KINDS = ("department_affiliate", "district_service_unit")
+IT_REPORT_KINDS = ("plan_completion", "periodic")
+PLATFORM_SYSTEMS = ("civil_registry", "business_registration", "single_sign_on")
+YEAR_PATTERN = r"^\d{4}$"
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 # --- field helpers: one place for what "a key", "a date", "a flag" mean -------------
@@ -71,6 +78,10 @@ def _flag() -> Any:
 
 
 def _amount() -> Any:
+    return pa.Field(nullable=False, ge=0)
+
+
+def _count() -> Any:
     return pa.Field(nullable=False, ge=0)
 
 
@@ -125,13 +136,44 @@ class RequiredWhen:
         return f"{self.column}: missing although {self.when} is " + shown
 
 
+@dataclass(frozen=True)
+class NotAbove:
+    """`part` is not above `whole` when both are present (regular users of accounts)."""
+
+    part: str
+    whole: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.part}_not_above_{self.whole}"
+
+    def holds(self, df: pd.DataFrame) -> pd.Series:
+        part, whole = df[self.part], df[self.whole]
+        return (part.isna() | whole.isna() | (part <= whole)).astype(bool)
+
+    def explain(self, df: pd.DataFrame) -> pd.Series:
+        return (
+            f"{self.part} "
+            + show_column(df[self.part])
+            + f" is above {self.whole} "
+            + show_column(df[self.whole])
+        )
+
+
 RESOLVED_NOT_BEFORE_RECEIVED = NotBefore("resolved_at", "received_at")
 DUE_NOT_BEFORE_RECEIVED = NotBefore("due_at", "received_at")
 RESOLVED_HAS_DATE = RequiredWhen("resolved_at", "status", "resolved")
 VALID_TO_NOT_BEFORE_VALID_FROM = NotBefore("valid_to", "valid_from")
 PARENT_UNLESS_PROVINCE = RequiredWhen("parent_code", "unit_level", "province", negate=True)
+ANSWERED_NOT_BEFORE_RECEIVED = NotBefore("answered_at", "received_at")
+UNTIL_NOT_BEFORE_SINCE = NotBefore("until", "since")
+REGULAR_USERS = (
+    NotAbove("civil_servants_regular", "civil_servant_accounts"),
+    NotAbove("public_employees_regular", "public_employee_accounts"),
+    NotAbove("part_time_regular", "part_time_accounts"),
+)
 
-ROW_RULES: dict[str, NotBefore | RequiredWhen] = {
+ROW_RULES: dict[str, NotBefore | RequiredWhen | NotAbove] = {
     rule.name: rule
     for rule in (
         RESOLVED_NOT_BEFORE_RECEIVED,
@@ -139,6 +181,9 @@ ROW_RULES: dict[str, NotBefore | RequiredWhen] = {
         RESOLVED_HAS_DATE,
         VALID_TO_NOT_BEFORE_VALID_FROM,
         PARENT_UNLESS_PROVINCE,
+        ANSWERED_NOT_BEFORE_RECEIVED,
+        UNTIL_NOT_BEFORE_SINCE,
+        *REGULAR_USERS,
     )
 }
 """Every cross-field rule by the name of the model check that applies it."""
@@ -190,6 +235,7 @@ class Procedure(EntityModel):
     has_helpdesk: Series[pd.BooleanDtype] = _flag()
     mobile_signature_enabled: Series[pd.BooleanDtype] = _flag()
     updated_at: Series[pd.Timestamp] = _date()
+    interlink: Series[str] = _enum(INTERLINK_KINDS)
 
 
 class Dossier(EntityModel):
@@ -208,6 +254,7 @@ class Dossier(EntityModel):
     paid_online: Series[pd.BooleanDtype] = _flag()
     via_onestop: Series[pd.BooleanDtype] = _flag()
     updated_at: Series[pd.Timestamp] = _date()
+    status_published: Series[pd.BooleanDtype] = _flag()
 
     @pa.dataframe_check(name=RESOLVED_NOT_BEFORE_RECEIVED.name)
     def _resolved_not_before_received(cls, df: pd.DataFrame) -> pd.Series:
@@ -246,6 +293,9 @@ class IncomingDocument(EntityModel):
     processed_online: Series[pd.BooleanDtype] = _flag()
     via_vdxp: Series[pd.BooleanDtype] = _flag()
     updated_at: Series[pd.Timestamp] = _date()
+    presented_to_leader: Series[pd.BooleanDtype] = _flag()
+    leader_directed: Series[pd.BooleanDtype] = _flag()
+    digitally_signed: Series[pd.BooleanDtype] = _flag()
 
 
 class OutgoingDocument(EntityModel):
@@ -260,6 +310,11 @@ class OutgoingDocument(EntityModel):
     digitally_signed: Series[pd.BooleanDtype] = _flag()
     via_vdxp: Series[pd.BooleanDtype] = _flag()
     updated_at: Series[pd.Timestamp] = _date()
+    submitted_to_leader: Series[pd.BooleanDtype] = _flag()
+    leader_approved: Series[pd.BooleanDtype] = _flag()
+    agency_signed: Series[pd.BooleanDtype] = _flag()
+    leader_signed: Series[pd.BooleanDtype] = _flag()
+    signer_code: Series[str] = _text(nullable=True)
 
 
 class WorkFile(EntityModel):
@@ -333,6 +388,159 @@ class SharedDataApp(EntityModel):
     connected_since: Series[pd.Timestamp] = _date(nullable=True)
 
 
+# --- added for ITA-2018 -----------------------------------------------------------------
+
+
+class UnitProcedure(EntityModel):
+    """A procedure as one unit applies it: one-stop configuration, online publication
+    (TTHC `thutuc-donvi`)."""
+
+    config_id: Series[str] = _key()
+    unit_code: Series[str] = _text()
+    procedure_code: Series[str] = _text()
+    one_stop_since: Series[pd.Timestamp] = _date(nullable=True)
+    published_online: Series[pd.BooleanDtype] = _flag()
+    updated_at: Series[pd.Timestamp] = _date()
+
+
+class OneStopUnit(EntityModel):
+    """A unit's one-stop site: deployment mode, satisfaction rating (TTHC `motcua-donvi`)."""
+
+    unit_code: Series[str] = _key()
+    deployment_mode: Series[str] = _enum(DEPLOYMENT_MODES)
+    deployed_since: Series[pd.Timestamp] = _date()
+    rating_enabled: Series[pd.BooleanDtype] = _flag()
+    rating_since: Series[pd.Timestamp] = _date(nullable=True)
+    updated_at: Series[pd.Timestamp] = _date()
+
+
+class Feedback(EntityModel):
+    """Feedback sent to a unit through the portal, and its answer (TTHC `phananh`)."""
+
+    feedback_id: Series[str] = _key()
+    unit_code: Series[str] = _text()
+    received_at: Series[pd.Timestamp] = _date()
+    answered_at: Series[pd.Timestamp] = _date(nullable=True)
+    updated_at: Series[pd.Timestamp] = _date()
+
+    @pa.dataframe_check(name=ANSWERED_NOT_BEFORE_RECEIVED.name)
+    def _answered_not_before_received(cls, df: pd.DataFrame) -> pd.Series:
+        return ANSWERED_NOT_BEFORE_RECEIVED.holds(df)
+
+
+class InterlinkTransfer(EntityModel):
+    """An interlinked dossier handed to the next level (TTHC `lienthong`)."""
+
+    transfer_id: Series[str] = _key()
+    dossier_id: Series[str] = _text()
+    from_unit_code: Series[str] = _text()
+    to_unit_code: Series[str] = _text()
+    sent_at: Series[pd.Timestamp] = _date()
+    sent_online: Series[pd.BooleanDtype] = _flag()
+    updated_at: Series[pd.Timestamp] = _date()
+
+
+class EdmsUnit(EntityModel):
+    """A unit of iOffice's tree below the province's units (iOffice `don-vi-truc-thuoc`)."""
+
+    unit_code: Series[str] = _key()
+    unit_name: Series[str] = _text()
+    parent_code: Series[str] = _text()
+    unit_kind: Series[str] = _enum(EDMS_UNIT_KINDS)
+    using_since: Series[pd.Timestamp] = _date(nullable=True)
+    updated_at: Series[pd.Timestamp] = _date()
+
+
+class EdmsUsage(EntityModel):
+    """One unit's iOffice usage in one month (iOffice `thong-ke-su-dung`)."""
+
+    usage_id: Series[str] = _key()
+    unit_code: Series[str] = _text()
+    month: Series[str] = _text()
+    incoming_docs: Series[float] = _count()
+    outgoing_docs: Series[float] = _count()
+    civil_servant_accounts: Series[float] = _count()
+    civil_servants_regular: Series[float] = _count()
+    public_employee_accounts: Series[float] = _count()
+    public_employees_regular: Series[float] = _count()
+    part_time_accounts: Series[float] = _count()
+    part_time_regular: Series[float] = _count()
+    updated_at: Series[pd.Timestamp] = _date()
+
+    @pa.check("month", error="is not a month (2024-03)")
+    def _month(cls, values: pd.Series) -> pd.Series:
+        return values.str.fullmatch(MONTH_PATTERN).fillna(False).astype(bool)
+
+    @pa.dataframe_check(name=REGULAR_USERS[0].name)
+    def _civil_servants_regular(cls, df: pd.DataFrame) -> pd.Series:
+        return REGULAR_USERS[0].holds(df)
+
+    @pa.dataframe_check(name=REGULAR_USERS[1].name)
+    def _public_employees_regular(cls, df: pd.DataFrame) -> pd.Series:
+        return REGULAR_USERS[1].holds(df)
+
+    @pa.dataframe_check(name=REGULAR_USERS[2].name)
+    def _part_time_regular(cls, df: pd.DataFrame) -> pd.Series:
+        return REGULAR_USERS[2].holds(df)
+
+
+class Statistic(EntityModel):
+    """A unit's yearly value of a statistical indicator (LRIS `so-lieu-thong-ke`)."""
+
+    statistic_id: Series[str] = _key()
+    indicator_code: Series[str] = _text()
+    unit_code: Series[str] = _text()
+    report_period: Series[str] = _text()
+    value: Series[float] = pa.Field(nullable=False, ge=0)
+    updated_at: Series[pd.Timestamp] = _date()
+
+    @pa.check("report_period", error="is not a year (2024)")
+    def _report_period(cls, values: pd.Series) -> pd.Series:
+        return values.str.fullmatch(YEAR_PATTERN).fillna(False).astype(bool)
+
+
+class ItReport(EntityModel):
+    """An IT-application report a unit filed (LRIS `bao-cao-cntt`)."""
+
+    report_id: Series[str] = _key()
+    unit_code: Series[str] = _text()
+    report_kind: Series[str] = _enum(IT_REPORT_KINDS)
+    report_period: Series[str] = _text()
+    document_no: Series[str] = _text(nullable=True)
+    issued_on: Series[pd.Timestamp] = _date(nullable=True)
+    link: Series[str] = _text(nullable=True)
+    submitted_at: Series[pd.Timestamp] = _date()
+    updated_at: Series[pd.Timestamp] = _date()
+
+    @pa.check("report_period", error="is not a period (2024, 2024-Q1 or 2024-01)")
+    def _report_period(cls, values: pd.Series) -> pd.Series:
+        return values.str.fullmatch(REPORT_PERIOD_PATTERN).fillna(False).astype(bool)
+
+
+class PlatformLink(EntityModel):
+    """A unit's link to a national system or the shared SSO (NDXP `ket-noi-don-vi`)."""
+
+    link_id: Series[str] = _key()
+    unit_code: Series[str] = _text()
+    system: Series[str] = _enum(PLATFORM_SYSTEMS)
+    since: Series[pd.Timestamp] = _date()
+    until: Series[pd.Timestamp] = _date(nullable=True)
+
+    @pa.dataframe_check(name=UNTIL_NOT_BEFORE_SINCE.name)
+    def _until_not_before_since(cls, df: pd.DataFrame) -> pd.Series:
+        return UNTIL_NOT_BEFORE_SINCE.holds(df)
+
+
+class PopulationSnapshot(EntityModel):
+    """Residents of a commune digitised in the population database at a month's end
+    (NDXP `dan-cu-so-hoa`)."""
+
+    snapshot_id: Series[str] = _key()
+    unit_code: Series[str] = _text()
+    snapshot_on: Series[pd.Timestamp] = _date()
+    residents_digitised: Series[float] = _count()
+
+
 ENTITY_MODELS: dict[str, type[EntityModel]] = {
     "unit": Unit,
     "procedure": Procedure,
@@ -346,6 +554,16 @@ ENTITY_MODELS: dict[str, type[EntityModel]] = {
     "report_submission": ReportSubmission,
     "data_service": DataService,
     "shared_data_app": SharedDataApp,
+    "unit_procedure": UnitProcedure,
+    "one_stop_unit": OneStopUnit,
+    "feedback": Feedback,
+    "interlink_transfer": InterlinkTransfer,
+    "edms_unit": EdmsUnit,
+    "edms_usage": EdmsUsage,
+    "statistic": Statistic,
+    "it_report": ItReport,
+    "platform_link": PlatformLink,
+    "population_snapshot": PopulationSnapshot,
 }
 """The contract model of every entity, by entity name."""
 
@@ -362,6 +580,16 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "report_submission": ("submission_id",),
     "data_service": ("service_code",),
     "shared_data_app": ("app_code",),
+    "unit_procedure": ("config_id",),
+    "one_stop_unit": ("unit_code",),
+    "feedback": ("feedback_id",),
+    "interlink_transfer": ("transfer_id",),
+    "edms_unit": ("unit_code",),
+    "edms_usage": ("usage_id",),
+    "statistic": ("statistic_id",),
+    "it_report": ("report_id",),
+    "platform_link": ("link_id",),
+    "population_snapshot": ("snapshot_id",),
 }
 """The natural key of every entity: one row per key in staging."""
 

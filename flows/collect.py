@@ -10,11 +10,13 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from connectors.base import Page
 from connectors.endpoint import EndpointSpec, PullStats, fetch_endpoint, since_with_lookback
 from connectors.errors import SourceError
 from connectors.registry import client_for, endpoints_of
+from flows.crash_points import crash_point
 from flows.settings import SOURCES, Settings, source_config
 from transforms.periods import Period
 from warehouse.connection import open_writer
@@ -28,7 +30,17 @@ PageHook = Callable[[EndpointSpec, Page], None]
 # Registers and catalogues describe current state, not events in a period: a period
 # collection pulls them whole (a unit last updated in 2019 still exists in 2024).
 CATALOGUE_ENTITIES = frozenset(
-    {"unit", "procedure", "connected_unit", "report_regime", "data_service", "shared_data_app"}
+    {
+        "unit",
+        "procedure",
+        "connected_unit",
+        "report_regime",
+        "data_service",
+        "shared_data_app",
+        "unit_procedure",
+        "one_stop_unit",
+        "edms_unit",
+    }
 )
 
 
@@ -92,6 +104,7 @@ def _observed(pages: Iterator[Page], spec: EndpointSpec, hook: PageHook | None) 
     for page in pages:
         if hook is not None:
             hook(spec, page)
+        crash_point("mid-fetch")
         yield page
 
 
@@ -129,6 +142,8 @@ def collect_source(
                     period=request.label,
                     since=since,
                     reject_threshold=settings.warehouse.reject_threshold,
+                    volume_floor=settings.warehouse.volume_floor,
+                    before_commit=partial(crash_point, "mid-load"),
                 ) as load:
                     pages = fetch_endpoint(client, spec, since=since, stats=stats)
                     for page in _observed(pages, spec, on_page):

@@ -18,6 +18,7 @@ from prefect.schedules import Cron
 
 from flows.build import BUILD, BuildResult, build_period
 from flows.collect import CollectRequest, EndpointSummary, PageHook, collect_source, resolve_sources
+from flows.crash_points import crash_point
 from flows.settings import Settings, load_settings, with_base_url
 from reports.quality import QualityResult, run_quality_checkpoint
 from transforms.periods import parse_period
@@ -211,6 +212,7 @@ def nightly_flow(
         if result.problems:
             get_run_logger().error("not published: %s", "; ".join(result.problems))
         else:
+            crash_point("after-commit-before-publish")
             result.snapshot = publish_task(settings)
         message = "" if result.published else "not published: " + "; ".join(result.problems)
         _finish_run(settings, run_id, "completed" if result.published else "failed", message)

@@ -29,11 +29,25 @@ RELATION_RECORDS: dict[str, tuple[str, str]] = {
     "report_regime_fact": ("lris", "report_regime"),
     "data_service_fact": ("ndxp", "data_service"),
     "shared_data_app_fact": ("ndxp", "shared_data_app"),
+    "unit_procedure_fact": ("tthc", "unit_procedure"),
+    "one_stop_unit_fact": ("tthc", "one_stop_unit"),
+    "feedback_fact": ("tthc", "feedback"),
+    "interlink_transfer_fact": ("tthc", "interlink_transfer"),
+    "edms_document_fact": ("ioffice", "outgoing_document"),
+    "edms_unit_fact": ("ioffice", "edms_unit"),
+    "edms_usage_fact": ("ioffice", "edms_usage"),
+    "statistic_fact": ("lris", "statistic"),
+    "it_report_fact": ("lris", "it_report"),
+    "platform_link_fact": ("ndxp", "platform_link"),
+    "population_snapshot_fact": ("ndxp", "population_snapshot"),
 }
-# Views over two entities: the incoming documents are counted with the work files.
+# Views over two entities: the incoming documents are counted with the work files (and
+# with the outgoing ones), an interlinked hand-off is read with its dossier.
 _ALSO: dict[str, tuple[tuple[str, str], ...]] = {
     "document_workfile_fact": (("ioffice", "incoming_document"),),
     "unit_fact": (("tthc", "unit"),),
+    "edms_document_fact": (("ioffice", "incoming_document"),),
+    "interlink_transfer_fact": (("tthc", "dossier"),),
 }
 
 

@@ -36,6 +36,7 @@ class WarehouseSettings(BaseModel):
     path: Path = Path("var/chiso.duckdb")
     snapshot_path: Path = Path("var/published/chiso.duckdb")
     reject_threshold: float = Field(default=0.05, ge=0, le=1)
+    volume_floor: float = Field(default=0.5, ge=0, le=1)
 
 
 class CollectSettings(BaseModel):

@@ -46,6 +46,14 @@ class FaultPlan:
     - `rename_fields` / `replace_values` / `drift_records`: schema drift on the next
       `drift_records` records served (None: all): fields renamed
       (``{"SoTien": "soTien"}``) and values replaced (``{"SoTien": "N/A"}``).
+    - `insert_while_paging`: the next N pages after the first of a listing each insert
+      one new record behind the pager once served: a copy of the page's first record
+      under a new key (``<key>-CHEN<n>``), updated one second before it, so it sorts
+      into the part of the listing already delivered. The following pages of an
+      offset-paged listing (TTHC, LRIS) shift by one (each starts with the previous
+      page's last record again) and the inserted records are not in this pull; a
+      cursor-paged one (iOffice) repeats nothing but misses them too. Their keys are
+      appended to `inserted`.
     """
 
     statuses: list[int | None] = field(default_factory=list)
@@ -60,6 +68,8 @@ class FaultPlan:
     rename_fields: dict[str, str] = field(default_factory=dict)
     replace_values: dict[str, Any] = field(default_factory=dict)
     drift_records: int | None = None
+    insert_while_paging: int = 0
+    inserted: list[str] = field(default_factory=list)
 
     def retry_after_header(self) -> str | None:
         """The ``Retry-After`` header value, or None."""
@@ -153,6 +163,15 @@ class FaultBook:
             if empty:
                 plan.empty_pages -= 1
             return duplicate, empty
+
+    def take_insert(self, plan: FaultPlan, first_page: bool) -> bool:
+        """Whether this data page inserts a record behind the pager, consuming the
+        counter (never on a listing's first page)."""
+        with self._lock:
+            insert = not first_page and plan.insert_while_paging > 0
+            if insert:
+                plan.insert_while_paging -= 1
+            return insert
 
     def drift(self, plan: FaultPlan, records: list[dict[str, Any]]) -> None:
         """Apply schema drift to `records` in place, consuming `drift_records`."""

@@ -278,3 +278,16 @@ HOLIDAYS: tuple[str, ...] = (
     "2026-01-01", "2026-02-16", "2026-02-17", "2026-02-18", "2026-02-19", "2026-02-20",
     "2026-04-27", "2026-04-30", "2026-05-01", "2026-09-01", "2026-09-02",
 )
+
+# Affiliated units of a department (đơn vị trực thuộc) and public service units of a
+# district (đơn vị sự nghiệp), as iOffice's organisation tree names them: kind words,
+# numbered within their parent.
+DEPARTMENT_AFFILIATE_KINDS: tuple[str, ...] = (
+    "Chi cục", "Trung tâm Dịch vụ", "Trung tâm Kỹ thuật", "Ban Quản lý dự án",
+    "Trung tâm Thông tin", "Trung tâm Tư vấn",
+)
+DISTRICT_SERVICE_UNIT_KINDS: tuple[str, ...] = (
+    "Trường Mầm non", "Trường Tiểu học", "Trường THCS", "Trung tâm Văn hóa - Thể thao",
+    "Ban Quản lý dự án đầu tư xây dựng", "Trung tâm Giáo dục nghề nghiệp",
+    "Đài Truyền thanh", "Ban Quản lý chợ",
+)

@@ -9,6 +9,8 @@ Same seed + scale + years + now give identical frames. Each entity and year draw
 its own random stream, so 2023's dossiers do not change when 2024 is added.
 Rates differ per unit (`Province.unit_profile`) so that rankings and thresholds mean
 something; the big tables are drawn with vectorised numpy, never a loop per record.
+The entities and fields added for ITA-2018 are drawn in `simulator.extended`, each on a
+stream of its own, so the records drawn before them are unchanged.
 """
 
 from __future__ import annotations
@@ -21,7 +23,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator import names
+from simulator import extended, names
+from simulator._kit import (
+    _DAY_S,
+    _HOLIDAYS,
+    _HOUR_S,
+    _as_dt,
+    _cat,
+    _rng,
+    _sample_instants,
+    _seconds,
+    _str_series,
+    _touched,
+    _uniform_between,
+    _yyyymmdd,
+    _zero_pad,
+)
 
 DEFAULT_SEED = 89
 DEFAULT_YEARS: tuple[int, ...] = (2023, 2024)
@@ -75,16 +92,19 @@ ENTITIES: dict[str, tuple[str, str, str | None]] = {
     "report_submission": ("report_submissions", "ma_bao_cao", "ngay_cap_nhat"),
     "data_service": ("data_services", "maDichVu", None),
     "shared_data_app": ("shared_data_apps", "maUngDung", None),
+    # Added for ITA-2018 (simulator/extended.py).
+    "unit_procedure": ("unit_procedures", "MaApDung", "NgayCapNhat"),
+    "one_stop_unit": ("one_stop_units", "MaDonVi", "NgayCapNhat"),
+    "feedback": ("feedback", "MaPhanAnh", "NgayCapNhat"),
+    "interlink_transfer": ("interlink_transfers", "MaLienThong", "NgayCapNhat"),
+    "edms_unit": ("edms_units", "maDonVi", "ngayCapNhat"),
+    "edms_usage": ("edms_usage", "id", "ngayCapNhat"),
+    "statistic": ("statistics", "ma_so_lieu", "ngay_cap_nhat"),
+    "it_report": ("it_reports", "ma_ho_so", "ngay_cap_nhat"),
+    "platform_link": ("platform_links", "maKetNoi", None),
+    "population_snapshot": ("population_snapshots", "maSoLieu", None),
 }
 
-_STREAMS = {
-    "units": 1, "procedures": 2, "dossiers": 3, "payments": 4, "incoming": 5,
-    "outgoing": 6, "work_files": 7, "regimes": 8, "submissions": 9, "ndxp": 10,
-    "apps": 11, "added_dossiers": 12,
-}
-_HOLIDAYS = np.array(names.HOLIDAYS, dtype="datetime64[D]")
-_DAY_S = 86_400
-_HOUR_S = 3_600
 _VALID_FROM_DEFAULT = np.datetime64("2015-01-01", "D")
 _MERGE_DATE = np.datetime64("2020-01-01", "D")
 
@@ -114,6 +134,16 @@ class Province:
     report_submissions: pd.DataFrame
     data_services: pd.DataFrame
     shared_data_apps: pd.DataFrame
+    unit_procedures: pd.DataFrame
+    one_stop_units: pd.DataFrame
+    feedback: pd.DataFrame
+    interlink_transfers: pd.DataFrame
+    edms_units: pd.DataFrame
+    edms_usage: pd.DataFrame
+    statistics: pd.DataFrame
+    it_reports: pd.DataFrame
+    platform_links: pd.DataFrame
+    population_snapshots: pd.DataFrame
     unit_profile: pd.DataFrame
     procedure_profile: pd.DataFrame
     code: str = names.PROVINCE_CODE
@@ -172,7 +202,8 @@ class Province:
     ) -> list[str]:
         """Append `n` new dossiers drawn like the others; their `NgayCapNhat` is
         `updated_at` (late arrivals). `received_between` defaults to the last simulated
-        year (up to `now`). Returns the new `MaHoSo`s. No payments are added."""
+        year (up to `now`). Returns the new `MaHoSo`s. No payments or interlinked
+        hand-offs are added."""
         if n <= 0:
             return []
         self._added_batches += 1
@@ -185,6 +216,9 @@ class Province:
         cat = _Catalogue.from_province(self)
         draw = _draw_dossiers(rng, cat, n, start, end, self.now, force_coverage=False)
         frame = _dossier_frame(draw, cat, existing=self.dossiers["MaHoSo"])
+        published = extended.status_published(
+            _rng(self.seed, "added_dossier_status", self._added_batches), draw.unit, cat)
+        _insert_before(frame, "NgayCapNhat", {"CongKhaiTrangThai": published})
         stamp = np.datetime64(pd.Timestamp(updated_at).to_datetime64(), "s")
         upd = np.maximum(frame["NgayCapNhat"].to_numpy(), stamp)
         frame["NgayCapNhat"] = upd
@@ -213,10 +247,14 @@ def generate_province(
 
     units, profile = _build_units(_rng(seed, "units"), clock)
     procedures, proc_profile = _build_procedures(_rng(seed, "procedures"), scale, profile, clock)
+    profile = pd.concat([profile, extended.unit_traits(_rng(seed, "traits"), profile)], axis=1)
+    links = extended.procedure_links(_rng(seed, "procedure_links"), proc_profile)
+    _insert_before(procedures, "NgayCapNhat", {"LienThong": links})
     cat = _Catalogue(units, profile, procedures, proc_profile)
 
     dossier_frames, payment_frames = [], []
     incoming, outgoing, work_files = [], [], []
+    feedback, transfers = [], []
     for year in yrs:
         start = pd.Timestamp(f"{year}-01-01")
         end = min(pd.Timestamp(f"{year + 1}-01-01"), clock)
@@ -224,18 +262,32 @@ def generate_province(
         n = _count(DOSSIERS_PER_YEAR * scale * growth, "dossiers")
         draw = _draw_dossiers(_rng(seed, "dossiers", year), cat, n, start, end, clock, True)
         dossiers = _dossier_frame(draw, cat)
+        published = extended.status_published(_rng(seed, "dossier_status", year), draw.unit, cat)
+        _insert_before(dossiers, "NgayCapNhat", {"CongKhaiTrangThai": published})
         dossier_frames.append(dossiers)
+        transfers.append(extended.interlink_transfers(
+            _rng(seed, "transfers", year), draw, dossiers["MaHoSo"].to_numpy(dtype=object), cat,
+            links.codes, clock, year))
+        feedback.append(extended.feedback(
+            _rng(seed, "feedback", year), cat, extended.FEEDBACK_PER_YEAR * scale * growth,
+            start, end, clock, year))
         n_pay = _count(PAYMENTS_PER_YEAR * scale * growth, "payments")
         payment_frames.append(_payments(_rng(seed, "payments", year), draw,
                                         dossiers["MaHoSo"].to_numpy(dtype=object), cat, n_pay,
                                         clock))
         doc_args = (cat, start, end, clock, year)
-        incoming.append(_incoming_documents(
+        received = _incoming_documents(
             _rng(seed, "incoming", year),
-            _count(INCOMING_PER_YEAR * scale * growth, "incoming_documents"), *doc_args))
-        outgoing.append(_outgoing_documents(
+            _count(INCOMING_PER_YEAR * scale * growth, "incoming_documents"), *doc_args)
+        _insert_before(received, "ngayCapNhat",
+                       extended.incoming_flow(_rng(seed, "incoming_flow", year), received, cat))
+        incoming.append(received)
+        issued = _outgoing_documents(
             _rng(seed, "outgoing", year),
-            _count(OUTGOING_PER_YEAR * scale * growth, "outgoing_documents"), *doc_args))
+            _count(OUTGOING_PER_YEAR * scale * growth, "outgoing_documents"), *doc_args)
+        _insert_before(issued, "ngayCapNhat",
+                       extended.outgoing_flow(_rng(seed, "outgoing_flow", year), issued, cat))
+        outgoing.append(issued)
         work_files.append(_work_files(
             _rng(seed, "work_files", year),
             _count(WORK_FILES_PER_YEAR * scale * growth, "work_files"), *doc_args))
@@ -243,6 +295,10 @@ def generate_province(
     regimes, regime_scope = _report_regimes(_rng(seed, "regimes"), scale, clock)
     submissions = _report_submissions(_rng(seed, "submissions"), regimes, regime_scope, cat,
                                       yrs, clock)
+    incoming_all = pd.concat(incoming, ignore_index=True)
+    outgoing_all = pd.concat(outgoing, ignore_index=True)
+    edms_units = extended.edms_units(_rng(seed, "edms_units"), cat, clock)
+    population = extended.commune_population(_rng(seed, "population_db"), cat, yrs)
     return Province(
         seed=seed,
         scale=scale,
@@ -252,14 +308,30 @@ def generate_province(
         procedures=procedures,
         dossiers=pd.concat(dossier_frames, ignore_index=True),
         payments=_number_payments(pd.concat(payment_frames, ignore_index=True)),
-        incoming_documents=pd.concat(incoming, ignore_index=True),
-        outgoing_documents=pd.concat(outgoing, ignore_index=True),
+        incoming_documents=incoming_all,
+        outgoing_documents=outgoing_all,
         work_files=pd.concat(work_files, ignore_index=True),
         connected_units=_connected_units(_rng(seed, "units", 1), cat, clock),
         report_regimes=regimes,
         report_submissions=submissions,
         data_services=_data_services(_rng(seed, "ndxp"), scale, clock),
         shared_data_apps=_shared_data_apps(_rng(seed, "apps"), scale, clock),
+        unit_procedures=extended.unit_procedures(_rng(seed, "unit_procedures"), cat, clock),
+        one_stop_units=extended.one_stop_units(_rng(seed, "one_stop"), cat, clock),
+        feedback=pd.concat(feedback, ignore_index=True),
+        interlink_transfers=pd.concat(transfers, ignore_index=True),
+        edms_units=edms_units,
+        edms_usage=extended.edms_usage(
+            _rng(seed, "edms_usage"), {y: _rng(seed, "edms_usage", y) for y in yrs}, cat,
+            edms_units, incoming_all, outgoing_all, scale, clock),
+        statistics=extended.statistics(
+            {y: _rng(seed, "statistics", y) for y in yrs}, _rng(seed, "statistics"), cat,
+            population, clock),
+        it_reports=extended.it_reports(
+            _rng(seed, "it_reports"), {y: _rng(seed, "it_reports", y) for y in yrs}, cat, clock),
+        platform_links=extended.platform_links(_rng(seed, "platform_links"), cat, clock),
+        population_snapshots=extended.population_snapshots(
+            _rng(seed, "population_db", 1), cat, population, clock),
         unit_profile=profile,
         procedure_profile=proc_profile,
     )
@@ -268,82 +340,18 @@ def generate_province(
 # --------------------------------------------------------------------------- helpers
 
 
-def _rng(seed: int, stream: str, year: int = 0) -> np.random.Generator:
-    return np.random.default_rng([seed, _STREAMS[stream], year])
+def _insert_before(frame: pd.DataFrame, field_name: str, columns: Mapping[str, Any]) -> None:
+    """Insert `columns` into `frame`, in order, just before `field_name` (the update
+    field stays last, as the systems list it)."""
+    at = frame.columns.get_loc(field_name)
+    assert isinstance(at, int)
+    for offset, (name, values) in enumerate(columns.items()):
+        frame.insert(at + offset, name, values)
 
 
 def _count(expected: float, kind: str) -> int:
     return max(round(expected), FLOORS[kind])
 
-
-def _seconds(ts: pd.Timestamp | np.datetime64) -> np.int64:
-    return np.datetime64(pd.Timestamp(ts).to_datetime64(), "s").astype(np.int64)
-
-
-def _as_dt(seconds: np.ndarray) -> np.ndarray:
-    """int64 seconds since epoch → datetime64[s]; negative sentinel → NaT."""
-    return seconds.astype("datetime64[s]")
-
-
-def _cat(codes: np.ndarray, categories: Sequence[str]) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes.astype(np.int32), categories=list(categories))
-
-
-def _uniform_between(rng: np.random.Generator, lo: float, hi: float, n: int) -> np.ndarray:
-    return lo + (hi - lo) * rng.random(n)
-
-
-def _str_series(values: np.ndarray | pd.Series) -> pd.Series:
-    return pd.Series(values).astype(str)
-
-
-def _zero_pad(values: np.ndarray, width: int) -> pd.Series:
-    return _str_series(values).str.zfill(width)
-
-
-def _yyyymmdd(seconds: np.ndarray) -> np.ndarray:
-    """int64 seconds → the calendar day as an int yyyymmdd."""
-    day = seconds.astype("datetime64[s]").astype("datetime64[D]")
-    year = day.astype("datetime64[Y]")
-    month = day.astype("datetime64[M]")
-    return ((year.astype(np.int64) + 1970) * 10_000
-            + (month - year).astype(np.int64) * 100 + 100
-            + (day - month).astype(np.int64) + 1)
-
-
-def _touched(rng: np.random.Generator, at: np.ndarray, lag: np.ndarray, now_s: np.int64
-             ) -> np.ndarray:
-    """Last-update times `lag` seconds after `at`; a lag that would pass the clock is
-    redrawn within what is left (clipping would pile records up on `now`)."""
-    late = at + lag > now_s
-    left = np.maximum(now_s - at, 0)
-    return np.where(late, at + (rng.random(len(at)) * left).astype(np.int64), at + lag)
-
-
-def _sample_instants(
-    rng: np.random.Generator,
-    n: int,
-    start: pd.Timestamp,
-    end: pd.Timestamp,
-    anytime: np.ndarray,
-) -> np.ndarray:
-    """`n` instants in [start, end) as int64 seconds: office hours on working days,
-    except rows flagged `anytime` (online submissions, system events), which fall on
-    any day between 06:00 and 23:00."""
-    first = np.datetime64(start.date(), "D")
-    last = np.datetime64(end.date(), "D")  # exclusive: the clock's own day is left out
-    days = np.arange(first, max(last, first + 1))
-    work = days[np.is_busday(days, holidays=_HOLIDAYS)]
-    if len(work) == 0:
-        work = days
-    any_day = days[rng.integers(0, len(days), n)]
-    work_day = work[rng.integers(0, len(work), n)]
-    day = np.where(anytime, any_day, work_day).astype("datetime64[s]").astype(np.int64)
-    # Office hours: 07:30-11:30 and 13:30-17:00 (27,000 s in all).
-    s = rng.integers(0, 27_000, n)
-    office = np.where(s < 14_400, 27_000 + s, 48_600 + (s - 14_400))
-    free = rng.integers(6 * _HOUR_S, 23 * _HOUR_S, n)
-    return day + np.where(anytime, free, office)
 
 
 # --------------------------------------------------------------------------- units

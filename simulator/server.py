@@ -102,6 +102,17 @@ _ROUTES: dict[tuple[str, str], _Route] = {
         _Route("lris", "/api/bao-cao", "report_submission", "link"),
         _Route("ndxp", "/api/dich-vu-du-lieu", "data_service", "none"),
         _Route("ndxp", "/api/ung-dung", "shared_data_app", "none"),
+        # Added for ITA-2018 (simulator/extended.py).
+        _Route("tthc", "/api/thutuc-donvi", "unit_procedure", "page"),
+        _Route("tthc", "/api/motcua-donvi", "one_stop_unit", "page"),
+        _Route("tthc", "/api/phananh", "feedback", "page"),
+        _Route("tthc", "/api/lienthong", "interlink_transfer", "page"),
+        _Route("ioffice", "/api/v1/don-vi-truc-thuoc", "edms_unit", "cursor"),
+        _Route("ioffice", "/api/v1/thong-ke-su-dung", "edms_usage", "cursor"),
+        _Route("lris", "/api/so-lieu-thong-ke", "statistic", "link"),
+        _Route("lris", "/api/bao-cao-cntt", "it_report", "link"),
+        _Route("ndxp", "/api/ket-noi-don-vi", "platform_link", "none"),
+        _Route("ndxp", "/api/dan-cu-so-hoa", "population_snapshot", "none"),
     )
 }
 _SYSTEMS = ("tthc", "ioffice", "lris", "ndxp")
@@ -123,6 +134,7 @@ _DOSSIER_ALIASES: dict[str, str] = {
     "e_result_issued": "CoKetQuaDienTu",
     "paid_online": "DaThanhToanTrucTuyen",
     "via_onestop": "QuaMotCua",
+    "status_published": "CongKhaiTrangThai",
 }
 _DOSSIER_WORDS: dict[str, dict[str, str]] = {
     "KenhNop": {"offline": "truc_tiep", "online": "truc_tuyen", "postal": "buu_chinh"},
@@ -151,6 +163,7 @@ class _State:
         self._tokens: dict[str, float] = {}
         self._log: list[RequestRecord] = []
         self._tables: dict[str, SortedTable] = {}
+        self._inserted = 0
 
     # -- request log
     def log(self, record: RequestRecord) -> None:
@@ -201,6 +214,25 @@ class _State:
     def invalidate(self, entity: str) -> None:
         with self.lock:
             self._tables.pop(entity, None)
+
+    def insert_behind(self, table: SortedTable, row: int, plan: FaultPlan) -> None:
+        """Fault `insert_while_paging`: add a copy of `table`'s record at `row` under a
+        new key, updated one second before it, so it sorts behind the pager."""
+        with self.lock:
+            entity = next((e for e, t in self._tables.items() if t is table), None)
+            if entity is None:  # the table changed meanwhile: nothing to insert behind
+                return
+            _, key_field, updated = ENTITIES[entity]
+            frame = self.province.frame(entity)
+            key = str(table.keys.iloc[row])
+            copy = frame.loc[frame[key_field] == key].head(1).copy()
+            self._inserted += 1
+            copy[key_field] = f"{key}-CHEN{self._inserted}"
+            if updated is not None:
+                copy[updated] = copy[updated] - pd.Timedelta(seconds=1)
+            self.province.set_frame(entity, pd.concat([frame, copy], ignore_index=True))
+            self._tables.pop(entity, None)
+            plan.inserted.append(f"{key}-CHEN{self._inserted}")
 
 
 class _Server(ThreadingHTTPServer):
@@ -429,6 +461,8 @@ class _Handler(BaseHTTPRequestHandler):
             return []
         records = table.records(start - 1 if duplicate and start > first else start, stop)
         self.server.state.faults.drift(plan, records)
+        if stop > start and self.server.state.faults.take_insert(plan, start <= first):
+            self.server.state.insert_behind(table, start, plan)
         return records
 
     def _serve_tthc(self, table: SortedTable, params: dict[str, str],
@@ -681,10 +715,10 @@ class SimulatorHandle:
         """Change a dossier as a late status change would, bumping `NgayCapNhat` to `at`
         (default: the clock advanced by one minute). Fields are source names or our
         names: status, resolved_at, channel, digitised, e_result, paid_online,
-        via_onestop, due_at, received_at, unit_code, procedure_code; status and
-        channel take source codes or our words ("resolved", "online"). Closing a
-        dossier without `resolved_at` sets `NgayKetThuc` to `at`; reopening it
-        (status in_progress) clears `NgayKetThuc`."""
+        via_onestop, status_published, due_at, received_at, unit_code, procedure_code;
+        status and channel take source codes or our words ("resolved", "online").
+        Closing a dossier without `resolved_at` sets `NgayKetThuc` to `at`; reopening
+        it (status in_progress) clears `NgayKetThuc`."""
         source: dict[str, Any] = {}
         for name, value in changes.items():
             field = _DOSSIER_ALIASES.get(name, name)

@@ -5,8 +5,10 @@ aggregate over one fact view. The same declaration gives both the measure's valu
 the SQL that lists the records behind it, so a disputed number can be traced to its
 records. Besides the fields `measures.yaml`'s header lists, an entry may set:
 
-- `type`: `count` (default), `number` (any decimal, e.g. a sum of rates) or `bool`
-  (a yes/no aggregate such as ``count(*) > 0``; stored as 1/0 with text true/false);
+- `type`: `count` (default), `number` (any decimal, e.g. a sum of rates), `bool`
+  (a yes/no aggregate such as ``count(*) > 0``; stored as 1/0 with text true/false) or
+  `enum` (an aggregate giving one of the catalogue's words, stored as text);
+- `default`: with `enum` and `by_unit`, the word of a unit with no records (e.g. none);
 - `unit: each_unit` with `unit_levels`: the province-wide value, one row for each unit
   of those levels (for a framework that reads a province figure at each unit);
 - `roll_up: true` with `by_unit`: a record counts for its own unit and for every unit
@@ -46,10 +48,23 @@ _FACT_VIEWS = {
     "report_regime_fact",
     "data_service_fact",
     "shared_data_app_fact",
+    "unit_procedure_fact",
+    "one_stop_unit_fact",
+    "feedback_fact",
+    "interlink_transfer_fact",
+    "edms_document_fact",
+    "edms_unit_fact",
+    "edms_usage_fact",
+    "statistic_fact",
+    "it_report_fact",
+    "platform_link_fact",
+    "population_snapshot_fact",
 }
 _UNIT_LEVELS = {"province", "department", "district", "district_office", "commune"}
-VALUE_TYPES = ("count", "number", "bool")
-"""What a collected measure's value is: a count, another number, or a yes/no fact."""
+VALUE_TYPES = ("count", "number", "bool", "enum")
+"""What a collected measure's value is: a count, another number, a yes/no fact, or a
+word of the catalogue's list (an enum)."""
+_WORD = re.compile(r"^[a-z][a-z0-9_]*$")
 UNIT_KINDS = ("province", "by_unit", "each_unit")
 """Who gets a row: the province; each unit of `unit_levels`, from its own records
 (`by_unit`); or each unit of `unit_levels`, the province-wide value (`each_unit`)."""
@@ -86,9 +101,10 @@ class MeasureTransform:
     unit: Literal["province", "by_unit", "each_unit"]
     unit_levels: tuple[str, ...]
     period_column: str | None
-    value_type: Literal["count", "number", "bool"] = "count"
+    value_type: Literal["count", "number", "bool", "enum"] = "count"
     roll_up: bool = False
     period_types: tuple[str, ...] = ()
+    default: str | None = None
 
     @property
     def per_unit(self) -> bool:
@@ -131,6 +147,15 @@ def _transform_from_entry(entry: dict[str, Any]) -> MeasureTransform:
     roll_up = entry.get("roll_up", False)
     if not isinstance(roll_up, bool) or (roll_up and unit != "by_unit"):
         raise ValueError(f"measures.yaml {key}: roll_up is true or false, and only with by_unit")
+    default = entry.get("default")
+    needs_default = value_type == "enum" and unit == "by_unit"
+    if (default is not None) != needs_default or (
+        default is not None and not _WORD.match(str(default))
+    ):
+        raise ValueError(
+            f"measures.yaml {key}: an enum counted by_unit needs a default word "
+            "(and only it takes one)"
+        )
     return MeasureTransform(
         key=key,
         relation=relation,
@@ -143,6 +168,7 @@ def _transform_from_entry(entry: dict[str, Any]) -> MeasureTransform:
         value_type=value_type,
         roll_up=roll_up,
         period_types=period_types,
+        default=None if default is None else str(default),
     )
 
 
@@ -254,11 +280,12 @@ def value_sql(t: MeasureTransform) -> str:
             "SELECT scope.unit_code, counted.value_num, counted.record_count, counted.load_ids "
             "FROM scope CROSS JOIN counted ORDER BY scope.unit_code"
         )
+    fallback = "0" if t.default is None else f"'{t.default}'"
     return (
         "WITH counted AS ("  # noqa: S608 - trusted config
         f"SELECT unit_code, {aggregates} FROM {source} "
         f"WHERE {_record_filter(t)} GROUP BY unit_code), scope AS ({_scope_sql(t)}) "
-        "SELECT scope.unit_code, coalesce(counted.value_num, 0) AS value_num, "
+        f"SELECT scope.unit_code, coalesce(counted.value_num, {fallback}) AS value_num, "
         "coalesce(counted.record_count, 0) AS record_count, "
         "coalesce(counted.load_ids, []) AS load_ids "
         "FROM scope LEFT JOIN counted USING (unit_code) ORDER BY scope.unit_code"
@@ -313,6 +340,8 @@ def compute_collected_measures(
         result["transform"] = t.transform_id
         result["value_type"] = t.value_type
         result["value_text"] = _value_text(t, result["value_num"])
+        if t.value_type == "enum":
+            result["value_num"] = None
         frames.append(result)
     rows = pd.concat(frames, ignore_index=True)
     rows["period"] = period.label
@@ -325,7 +354,10 @@ def compute_collected_measures(
 
 
 def _value_text(t: MeasureTransform, values: pd.Series) -> pd.Series:
-    """A yes/no measure's value as the text the catalogue reads (true/false); else null."""
+    """A yes/no measure's value as the text the catalogue reads (true/false), an enum's
+    word as it is; else null."""
+    if t.value_type == "enum":
+        return values.astype(object)
     if t.value_type != "bool":
         return pd.Series(None, index=values.index, dtype=object)
     return values.map(lambda v: "true" if v else "false").astype(object)

@@ -14,13 +14,18 @@ threshold nothing is loaded (the previous good data stays) and the ledger says
 ``rejected``; otherwise the load is merged into staging, the watermark advances and the
 ledger says ``completed`` — all in the transaction that holds the raw rows. An exception
 rolls everything back, writes a ``failed`` ledger row and propagates.
+
+With a `volume_floor`, a pull that came back much smaller than what the warehouse
+already holds for the same window (a page of ``[]`` where thousands were, an empty page
+in the middle of a listing) is not loaded either: the ledger says ``failed`` with the
+numbers, and the previous data stays.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
@@ -30,8 +35,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from contracts.entities import NATURAL_KEYS, REASON_COLUMN, RECORD_COLUMN, validate_page
-from warehouse._bulk import insert_frame
+from contracts.entities import (
+    NATURAL_KEYS,
+    REASON_COLUMN,
+    RECORD_COLUMN,
+    cursor_column,
+    validate_page,
+)
+from warehouse._bulk import first_row, insert_frame
 from warehouse._clock import as_local_naive, as_utc_naive, utc_now
 from warehouse.ledger import LoadRecord, LoadStatus, next_load_id, write_load
 from warehouse.quarantine import QUARANTINE_COLUMNS, write_quarantine
@@ -99,6 +110,26 @@ def reason_summary(reasons: pd.Series, top: int = 3) -> str:
     return "; ".join(f"{size} × {first}" for size, first in counts.head(top).to_numpy())
 
 
+def staged_rows_in_window(
+    con: duckdb.DuckDBPyConnection, entity: str, since: datetime | None
+) -> int:
+    """Rows of ``staging.<entity>`` a pull from `since` must deliver again: those
+    updated since then, or all of them for a full pull (or an entity without update
+    time). Records are updated forward, never deleted, so a pull of the same window
+    returns at least these."""
+    table = require_entity(entity)
+    cursor = cursor_column(table)
+    if since is None or cursor is None:
+        row = first_row(con, f"SELECT count(*) FROM staging.{table}")  # noqa: S608
+    else:
+        row = first_row(
+            con,
+            f"SELECT count(*) FROM staging.{table} WHERE {cursor} >= ?",  # noqa: S608
+            [since],
+        )
+    return 0 if row is None else int(row[0])
+
+
 def _natural_key_text(frame: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
     parts = []
     for key in keys:
@@ -118,6 +149,11 @@ class EndpointLoad:
 
     Use as a context manager (or call `begin`, `add_page`…, `finish`, and `abort` on an
     error). The connection must not be in a transaction already.
+
+    `volume_floor` (0: off) refuses a pull that delivered fewer rows than that share of
+    `staged_rows_in_window`, or had an empty page after the first. `before_commit` is
+    called when a completed load is fully written (raw rows, staging, watermark,
+    ledger) and not yet committed: where the crash tests kill the process.
     """
 
     def __init__(
@@ -132,9 +168,13 @@ class EndpointLoad:
         since: datetime | None = None,
         reject_threshold: float = DEFAULT_REJECT_THRESHOLD,
         batch_rows: int = DEFAULT_BATCH_ROWS,
+        volume_floor: float = 0.0,
+        before_commit: Callable[[], None] | None = None,
     ) -> None:
         if not 0 <= reject_threshold <= 1:
             raise ValueError(f"reject_threshold {reject_threshold} is not between 0 and 1")
+        if not 0 <= volume_floor <= 1:
+            raise ValueError(f"volume_floor {volume_floor} is not between 0 and 1")
         self._con = con
         self.run_id = run_id
         self.source = source
@@ -144,6 +184,9 @@ class EndpointLoad:
         self.since = None if since is None else as_local_naive(since)
         self.reject_threshold = reject_threshold
         self.batch_rows = batch_rows
+        self.volume_floor = volume_floor
+        self._before_commit = before_commit
+        self._empty_page: str | None = None
         self.load_id: int | None = None
         self._result: LoadResult | None = None
         self._in_transaction = False
@@ -196,6 +239,8 @@ class EndpointLoad:
                 f"page of {page.source}/{page.entity} given to the load of "
                 f"{self.source}/{self.entity}"
             )
+        if page.frame.empty and self._requests and self._empty_page is None:
+            self._empty_page = page.request  # a listing's pages end with records
         self._requests.append(page.request)
         self._rows_fetched += len(page.frame)
         if self._buffer and list(page.frame.columns) != list(self._buffer[0].frame.columns):
@@ -210,6 +255,9 @@ class EndpointLoad:
         self._require_open()
         try:
             self._flush()
+            drop = self._volume_drop()
+            if drop is not None:
+                return self._refuse(drop)
             rejected = self._rejected_rows()
             if self._rejected_share() > self.reject_threshold:
                 return self._reject(rejected)
@@ -253,6 +301,28 @@ class EndpointLoad:
 
     def _rejected_share(self) -> float:
         return self._rows_rejected / self._rows_fetched if self._rows_fetched else 0.0
+
+    def _volume_drop(self) -> str | None:
+        """Why this pull looks cut short, or None (always None without a floor)."""
+        if self.volume_floor <= 0:
+            return None
+        if self._empty_page is not None:
+            return (
+                f"volume drop: page {self._empty_page} came back empty in the middle of "
+                f"the listing ({self._rows_fetched:,} rows in {len(self._requests)} pages)"
+            )
+        held = staged_rows_in_window(self._con, self.entity, self.since)
+        if held == 0 or self._rows_fetched >= self.volume_floor * held:
+            return None
+        window = (
+            "in all"
+            if self.since is None or cursor_column(self.entity) is None
+            else f"updated since {self.since:%Y-%m-%d %H:%M:%S}"
+        )
+        return (
+            f"volume drop: {self._rows_fetched:,} rows fetched where the warehouse already "
+            f"holds {held:,} {self.entity} rows {window} (floor {self.volume_floor:.0%})"
+        )
 
     def _flush(self) -> None:
         if not self._buffer:
@@ -335,9 +405,20 @@ class EndpointLoad:
         log.warning("%s/%s load %s rejected: %s", self.source, self.entity, self.load_id, message)
         return self._commit(self._outcome("rejected", 0, high_water=None, message=message))
 
+    def _refuse(self, reason: str) -> LoadResult:
+        """Load nothing and record the load as ``failed`` with `reason`."""
+        self._rollback()
+        self._con.execute("BEGIN TRANSACTION")
+        self._in_transaction = True
+        message = f"{reason}; nothing loaded, previous data kept"
+        log.error("%s/%s load %s refused: %s", self.source, self.entity, self.load_id, message)
+        return self._commit(self._outcome("failed", 0, high_water=None, message=message))
+
     def _commit(self, result: LoadResult) -> LoadResult:
         """Write the ledger row in the load's transaction, then commit both."""
         self._write_ledger(result)
+        if self._before_commit is not None and result.status == "completed":
+            self._before_commit()  # everything is written, nothing is committed yet
         self._con.execute("COMMIT")
         self._in_transaction = False
         self._result = result

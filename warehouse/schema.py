@@ -151,7 +151,128 @@ _NATURAL_KEYS_V1: dict[str, str] = {
     "shared_data_app": "app_code",
 }
 
-ENTITIES: tuple[str, ...] = tuple(_ENTITY_COLUMNS_V1)
+# Migration 7 (the sources of ITA-2018's system inputs): columns appended to entities
+# of migration 2 (after the raw and staging meta columns), and new entities.
+_ENTITY_COLUMNS_V7_ADDED: dict[str, tuple[tuple[str, str], ...]] = {
+    "procedure": (("interlink", "VARCHAR"),),
+    "dossier": (("status_published", "BOOLEAN"),),
+    "incoming_document": (
+        ("presented_to_leader", "BOOLEAN"),
+        ("leader_directed", "BOOLEAN"),
+        ("digitally_signed", "BOOLEAN"),
+    ),
+    "outgoing_document": (
+        ("submitted_to_leader", "BOOLEAN"),
+        ("leader_approved", "BOOLEAN"),
+        ("agency_signed", "BOOLEAN"),
+        ("leader_signed", "BOOLEAN"),
+        ("signer_code", "VARCHAR"),
+    ),
+}
+_ENTITY_COLUMNS_V7_NEW: dict[str, tuple[tuple[str, str], ...]] = {
+    "unit_procedure": (
+        ("config_id", "VARCHAR"),
+        ("unit_code", "VARCHAR"),
+        ("procedure_code", "VARCHAR"),
+        ("one_stop_since", "TIMESTAMP"),
+        ("published_online", "BOOLEAN"),
+        ("updated_at", "TIMESTAMP"),
+    ),
+    "one_stop_unit": (
+        ("unit_code", "VARCHAR"),
+        ("deployment_mode", "VARCHAR"),
+        ("deployed_since", "TIMESTAMP"),
+        ("rating_enabled", "BOOLEAN"),
+        ("rating_since", "TIMESTAMP"),
+        ("updated_at", "TIMESTAMP"),
+    ),
+    "feedback": (
+        ("feedback_id", "VARCHAR"),
+        ("unit_code", "VARCHAR"),
+        ("received_at", "TIMESTAMP"),
+        ("answered_at", "TIMESTAMP"),
+        ("updated_at", "TIMESTAMP"),
+    ),
+    "interlink_transfer": (
+        ("transfer_id", "VARCHAR"),
+        ("dossier_id", "VARCHAR"),
+        ("from_unit_code", "VARCHAR"),
+        ("to_unit_code", "VARCHAR"),
+        ("sent_at", "TIMESTAMP"),
+        ("sent_online", "BOOLEAN"),
+        ("updated_at", "TIMESTAMP"),
+    ),
+    "edms_unit": (
+        ("unit_code", "VARCHAR"),
+        ("unit_name", "VARCHAR"),
+        ("parent_code", "VARCHAR"),
+        ("unit_kind", "VARCHAR"),
+        ("using_since", "TIMESTAMP"),
+        ("updated_at", "TIMESTAMP"),
+    ),
+    "edms_usage": (
+        ("usage_id", "VARCHAR"),
+        ("unit_code", "VARCHAR"),
+        ("month", "VARCHAR"),
+        ("incoming_docs", "DECIMAL(18,2)"),
+        ("outgoing_docs", "DECIMAL(18,2)"),
+        ("civil_servant_accounts", "DECIMAL(18,2)"),
+        ("civil_servants_regular", "DECIMAL(18,2)"),
+        ("public_employee_accounts", "DECIMAL(18,2)"),
+        ("public_employees_regular", "DECIMAL(18,2)"),
+        ("part_time_accounts", "DECIMAL(18,2)"),
+        ("part_time_regular", "DECIMAL(18,2)"),
+        ("updated_at", "TIMESTAMP"),
+    ),
+    "statistic": (
+        ("statistic_id", "VARCHAR"),
+        ("indicator_code", "VARCHAR"),
+        ("unit_code", "VARCHAR"),
+        ("report_period", "VARCHAR"),
+        ("value", "DECIMAL(18,2)"),
+        ("updated_at", "TIMESTAMP"),
+    ),
+    "it_report": (
+        ("report_id", "VARCHAR"),
+        ("unit_code", "VARCHAR"),
+        ("report_kind", "VARCHAR"),
+        ("report_period", "VARCHAR"),
+        ("document_no", "VARCHAR"),
+        ("issued_on", "TIMESTAMP"),
+        ("link", "VARCHAR"),
+        ("submitted_at", "TIMESTAMP"),
+        ("updated_at", "TIMESTAMP"),
+    ),
+    "platform_link": (
+        ("link_id", "VARCHAR"),
+        ("unit_code", "VARCHAR"),
+        ("system", "VARCHAR"),
+        ("since", "TIMESTAMP"),
+        ("until", "TIMESTAMP"),
+    ),
+    "population_snapshot": (
+        ("snapshot_id", "VARCHAR"),
+        ("unit_code", "VARCHAR"),
+        ("snapshot_on", "TIMESTAMP"),
+        ("residents_digitised", "DECIMAL(18,2)"),
+    ),
+}
+_NATURAL_KEYS_V7: dict[str, str] = {
+    "unit_procedure": "config_id",
+    "one_stop_unit": "unit_code",
+    "feedback": "feedback_id",
+    "interlink_transfer": "transfer_id",
+    "edms_unit": "unit_code",
+    "edms_usage": "usage_id",
+    "statistic": "statistic_id",
+    "it_report": "report_id",
+    "platform_link": "link_id",
+    "population_snapshot": "snapshot_id",
+}
+_CREATED_WITH = {**_ENTITY_COLUMNS_V1, **_ENTITY_COLUMNS_V7_NEW}
+_NATURAL_KEYS = {**_NATURAL_KEYS_V1, **_NATURAL_KEYS_V7}
+
+ENTITIES: tuple[str, ...] = tuple(_CREATED_WITH)
 """Every entity with a raw and a staging table."""
 
 RAW_META_COLUMNS = ("_record", "_load_id", "_fetched_at", "_request", "_row_number")
@@ -159,7 +280,7 @@ STAGING_META_COLUMNS = ("_load_id", "_loaded_at")
 
 
 def _columns_sql(entity: str) -> str:
-    return ",\n  ".join(f"{name} {sql_type}" for name, sql_type in _ENTITY_COLUMNS_V1[entity])
+    return ",\n  ".join(f"{name} {sql_type}" for name, sql_type in _CREATED_WITH[entity])
 
 
 def _raw_table(entity: str) -> str:
@@ -174,7 +295,7 @@ def _staging_table(entity: str) -> str:
     return (
         f"CREATE TABLE staging.{entity} (\n  {_columns_sql(entity)},\n"
         "  _load_id BIGINT NOT NULL,\n  _loaded_at TIMESTAMP NOT NULL,\n"
-        f"  PRIMARY KEY ({_NATURAL_KEYS_V1[entity]})\n)"
+        f"  PRIMARY KEY ({_NATURAL_KEYS[entity]})\n)"
     )
 
 
@@ -529,12 +650,27 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         2,
         "raw and staging tables of every entity",
-        tuple(_raw_table(e) for e in ENTITIES) + tuple(_staging_table(e) for e in ENTITIES),
+        tuple(_raw_table(e) for e in _ENTITY_COLUMNS_V1)
+        + tuple(_staging_table(e) for e in _ENTITY_COLUMNS_V1),
     ),
     Migration(3, "marts tables", _MARTS_V1),
     Migration(4, "marts column comments", _comment_statements(_COMMENTS_V1)),
     Migration(5, "targets, substitutions, levels and the unit standing view", _MARTS_V5),
     Migration(6, "measure revisions, operator overrides, first computed time", _MARTS_V6),
+    Migration(
+        7,
+        "ITA-2018 sources: one-stop configuration, feedback, interlinked hand-offs, "
+        "leaders' handling and signatures, iOffice usage, statistics, IT reports, "
+        "platform links, population digitised",
+        tuple(
+            f"ALTER TABLE {layer}.{entity} ADD COLUMN {name} {sql_type}"
+            for entity, added in _ENTITY_COLUMNS_V7_ADDED.items()
+            for layer in ("raw", "staging")
+            for name, sql_type in added
+        )
+        + tuple(_raw_table(e) for e in _ENTITY_COLUMNS_V7_NEW)
+        + tuple(_staging_table(e) for e in _ENTITY_COLUMNS_V7_NEW),
+    ),
 )
 """Every schema step, in order. Append new steps; never edit a released one."""
 
@@ -592,7 +728,8 @@ def migrate(
 
 def entity_table_columns(entity: str) -> tuple[str, ...]:
     """Our columns of an entity's raw and staging tables, as the schema has them."""
-    return tuple(name for name, _ in _ENTITY_COLUMNS_V1[entity])
+    columns = (*_CREATED_WITH[entity], *_ENTITY_COLUMNS_V7_ADDED.get(entity, ()))
+    return tuple(name for name, _ in columns)
 
 
 def require_entity(entity: str) -> str:
@@ -600,6 +737,6 @@ def require_entity(entity: str) -> str:
 
     Entity names become table names in SQL text, so they must come from this list.
     """
-    if entity not in _ENTITY_COLUMNS_V1:
+    if entity not in _CREATED_WITH:
         raise ValueError(f"unknown entity {entity!r}: one of {', '.join(ENTITIES)}")
     return entity

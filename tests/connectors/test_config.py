@@ -56,8 +56,11 @@ def test_unknown_keys_and_bad_urls_are_refused() -> None:
 
 def test_the_registry_lists_every_endpoint_by_source() -> None:
     assert set(SOURCES) == {"tthc", "ioffice", "lris", "ndxp"}
-    assert [e.entity for e in endpoints_of("tthc")] == ["unit", "procedure", "dossier", "payment"]
-    assert sum(len(endpoints_of(s)) for s in SOURCES) == len(ENDPOINTS) == 12
+    assert [e.entity for e in endpoints_of("tthc")] == [
+        "unit", "procedure", "dossier", "payment",
+        "unit_procedure", "one_stop_unit", "feedback", "interlink_transfer",
+    ]  # fmt: skip
+    assert sum(len(endpoints_of(s)) for s in SOURCES) == len(ENDPOINTS) == 22
     assert endpoint("tthc", "dossier").natural_key == "dossier_id"
     assert endpoint("ioffice", "connected_unit").natural_key == "unit_code"
     with pytest.raises(KeyError):

@@ -3,6 +3,8 @@ catalogue and with the frameworks that read them; the transform options behave."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from scoring.catalogue import load_catalogue
@@ -17,7 +19,7 @@ from transforms.measures import (
 )
 from transforms.periods import parse_period
 
-_TYPES = {"count": "count", "number": "number", "bool": "bool"}
+_TYPES = {"count": "count", "number": "number", "bool": "bool", "enum": "enum"}
 
 
 def test_every_transform_key_is_canonical_and_catalogued_as_collected() -> None:
@@ -87,3 +89,32 @@ def test_a_yes_no_measure_is_cast_and_a_roll_up_reads_through_the_ancestors() ->
     assert rolled is not None and rolled.roll_up
     assert "intermediate.unit_ancestor" in value_sql(rolled)
     assert transform_for("dossiers_resolved", "commune") is None
+
+
+def test_an_enum_counted_per_unit_needs_a_plain_default_word() -> None:
+    base = {
+        "key": "x",
+        "relation": "one_stop_unit_fact",
+        "record_id": "unit_code",
+        "unit": "by_unit",
+        "unit_levels": ["department"],
+        "value": "max(deployment_mode)",
+    }
+    with pytest.raises(ValueError, match="default"):
+        _transform_from_entry({**base, "type": "enum"})
+    with pytest.raises(ValueError, match="default"):
+        _transform_from_entry({**base, "default": "none"})
+    with pytest.raises(ValueError, match="default"):
+        _transform_from_entry({**base, "type": "enum", "default": "none'); DROP TABLE x; --"})
+    mode = _transform_from_entry({**base, "type": "enum", "default": "none"})
+    assert "coalesce(counted.value_num, 'none')" in value_sql(mode)
+
+
+def test_every_enum_transform_gives_words_of_the_catalogue() -> None:
+    catalogue = load_catalogue()
+    enums = [t for t in measure_transforms() if t.value_type == "enum"]
+    assert enums
+    for t in enums:
+        words = catalogue.spec(t.name).enum_values
+        assert t.default in words, t.key
+        assert set(re.findall(r"'([a-z_]+)'", t.value)) <= set(words), t.key

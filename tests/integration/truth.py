@@ -370,3 +370,348 @@ def ita_unit_values(
                 sums[dept] = sums.get(dept, 0.0) + done / got
         values[key] = sums
     return values
+
+
+# --- ITA-2018: the inputs read from the records added for it -------------------------------
+
+_MODES = {"tap_trung": "centralised", "doc_lap_dong_bo": "standalone_synced",
+          "doc_lap": "standalone"}  # fmt: skip
+_ELECTRONIC = ("dien_tu", "ca_hai")
+
+
+def _in_force(province: Province, end: datetime, level: str) -> list[str]:
+    units = units_in_force(province, end)
+    return units.loc[units["level"] == level, "MaDonVi"].tolist()
+
+
+def _district_of(province: Province, end: datetime) -> dict[str, str]:
+    """Each commune in force at `end` → its district."""
+    units = units_in_force(province, end)
+    communes = units[units["level"] == "commune"]
+    return dict(zip(communes["MaDonVi"], communes["MaDonViCha"].astype(str), strict=True))
+
+
+def _count_by(keys: pd.Series, mask: pd.Series) -> dict[str, float]:
+    return {str(k): float(v) for k, v in keys[mask].value_counts().items()}
+
+
+def _latest(moments: pd.Series, start: datetime, end: datetime) -> pd.Series:
+    """Rows of the latest moment (a month's start or last day) within [start, end)."""
+    inside = _within(moments, start, end)
+    return inside & (moments == moments[inside].max())
+
+
+def ita_tthc_values(
+    province: Province, start: datetime, end: datetime
+) -> dict[str, dict[str, object]]:
+    """The added TTHC inputs (one-stop configuration, portal, feedback, interlinked
+    procedures and dossiers), measure key → {unit: value}; absent units have 0 (or the
+    measure's default word)."""
+    procs = province.procedures.assign(
+        level=_text(province.procedures["CapThucHien"]),
+        link=_text(province.procedures["LienThong"]),
+        online=_text(province.procedures["MucDo"]).isin(_ONLINE_SERVICES),
+    ).set_index("MaTTHC")
+    rows = province.unit_procedures.assign(
+        level=lambda r: r["MaTTHC"].map(procs["level"]),
+        configured=lambda r: r["NgayCauHinhMotCua"] < end,
+    )
+    communes = _district_of(province, end)
+    values: dict[str, dict[str, object]] = {}
+    for key, level in (("dept", "tinh"), ("dist", "huyen"), ("com", "xa")):
+        mine = rows[rows["level"] == level]
+        values[f"{key}_procedures_in_one_stop"] = _count_by(mine["MaDonVi"], mine["configured"])
+        if key != "dept":
+            values[f"{key}_dvc_level12"] = _count_by(mine["MaDonVi"], mine["CongKhaiTrucTuyen"])
+    at_commune = rows[rows["MaDonVi"].isin(communes)]
+    share = at_commune.groupby("MaDonVi")["configured"].mean()
+    full = at_commune.groupby("MaDonVi")["CongKhaiTrucTuyen"].all()
+    values["dist_communes_procedures_in_one_stop_rate_avg"] = {
+        str(k): float(v) for k, v in share.groupby(share.index.map(communes)).mean().items()
+    }
+    values["dist_communes_full_level12"] = {
+        str(k): float(v) for k, v in full.groupby(full.index.map(communes)).sum().items()
+    }
+    sites = province.one_stop_units
+    deployed = sites[sites["NgayTrienKhai"] < end]
+    values["dept_one_stop_deployment_mode"] = {
+        code: _MODES.get(mode, "none")
+        for code, mode in zip(
+            deployed["MaDonVi"], _text(deployed["HinhThucTrienKhai"]), strict=True
+        )
+    }
+    rating = sites["DanhGiaHaiLong"] & (sites["NgayBatDauDanhGia"] < end)
+    for key in ("dist", "com"):
+        values[f"{key}_has_satisfaction_software"] = dict.fromkeys(
+            sites.loc[rating, "MaDonVi"], True
+        )
+    values["dept_dvc_declaration"] = dict.fromkeys(
+        procs.loc[procs["level"] == "tinh", "MaCoQuan"].astype(str), "full"
+    )
+    values.update(_feedback_values(province, start, end))
+    values.update(_interlink_values(province, start, end, procs, communes))
+    return values
+
+
+def _feedback_values(
+    province: Province, start: datetime, end: datetime
+) -> dict[str, dict[str, object]]:
+    f = province.feedback
+    unit = _text(f["MaDonVi"])
+    received = _within(f["NgayGui"], start, end)
+    values: dict[str, dict[str, object]] = {}
+    for key in ("dist", "com"):
+        values[f"{key}_feedback_received"] = dict(_count_by(unit, received))
+        values[f"{key}_feedback_answered"] = dict(
+            _count_by(unit, received & f["NgayTraLoi"].notna())
+        )
+    return values
+
+
+def _interlink_values(
+    province: Province,
+    start: datetime,
+    end: datetime,
+    procs: pd.DataFrame,
+    communes: dict[str, str],
+) -> dict[str, dict[str, object]]:
+    values: dict[str, dict[str, object]] = {}
+    kinds = {"c2d": "xa_huyen", "3lvl": "ba_cap", "d2p": "huyen_tinh"}
+    for name, kind in kinds.items():
+        linked = procs[procs["link"] == kind]
+        units = (
+            set(communes.values()) if name != "d2p" else set(_in_force(province, end, "district"))
+        )
+        values[f"dist_interlinked_{name}_procedures"] = dict.fromkeys(units, float(len(linked)))
+        values[f"dist_interlinked_{name}_procedures_online34"] = dict.fromkeys(
+            units, float(linked["online"].sum())
+        )
+    c2d = procs[procs["link"] == "xa_huyen"]
+    values["com_interlinked_c2d_procedures"] = dict.fromkeys(communes, float(len(c2d)))
+    values["com_interlinked_c2d_procedures_online34"] = dict.fromkeys(
+        communes, float(c2d["online"].sum())
+    )
+    d = dossiers_with_procedures(province)
+    d["link"] = d["MaTTHC"].map(procs["link"])
+    received = _within(d["NgayTiepNhan"], start, end)
+    online34 = (d["KenhNop"] == "truc_tuyen") & d["MucDo"].isin(_ONLINE_SERVICES)
+    to_district = d["unit"].map(communes)
+    at_commune, at_district = d["unit_level"] == "commune", d["unit_level"] == "district"
+    for name, where, owner, suffix in (
+        ("c2d", at_commune, to_district, "received_at_commune"),
+        ("3lvl", at_commune, to_district, "received_at_commune"),
+        ("d2p", at_district, d["unit"], "received_at_district"),
+    ):
+        base = received & where & (d["link"] == kinds[name])
+        values[f"dist_interlinked_{name}_dossiers_{suffix}"] = _count_by(owner, base)
+        values[f"dist_interlinked_{name}_dossiers_online34"] = _count_by(owner, base & online34)
+        if name != "d2p":
+            values[f"com_interlinked_{name}_dossiers_received_at_commune"] = _count_by(
+                d["unit"], base
+            )
+            values[f"com_interlinked_{name}_dossiers_online34"] = _count_by(
+                d["unit"], base & online34
+            )
+    published = received & d["CongKhaiTrangThai"].astype(bool)
+    values["dist_dossiers_status_published"] = _count_by(d["unit"], published & at_district)
+    values["dist_communes_dossiers_status_published"] = _count_by(
+        to_district, published & at_commune
+    )
+    t = province.interlink_transfers
+    link = (
+        t["MaHoSo"]
+        .map(province.dossiers.set_index("MaHoSo")["MaTTHC"].astype(str))
+        .map(procs["link"])
+    )
+    levels = dict(
+        zip(_text(province.units["MaDonVi"]), _text(province.units["CapDonVi"]), strict=True)
+    )
+    handed = (
+        _within(t["NgayGui"], start, end)
+        & (link == "xa_huyen")
+        & (t["DonViNhan"].map(levels) == "huyen")
+    )
+    values["com_interlinked_c2d_dossiers_received_at_district"] = _count_by(t["DonViGui"], handed)
+    values["com_interlinked_c2d_dossiers_sent_online"] = _count_by(
+        t["DonViGui"], handed & t["GuiTrucTuyen"]
+    )
+    return values
+
+
+def ita_ioffice_values(
+    province: Province, start: datetime, end: datetime
+) -> dict[str, dict[str, object]]:
+    """The added iOffice inputs (leaders' handling, signatures, units, accounts)."""
+    inc, out = province.incoming_documents, province.outgoing_documents
+    inc_unit, out_unit = _text(inc["donViNhan"]), _text(out["donViBanHanh"])
+    inc_kept = _within(inc["ngayDen"], start, end) & ~inc["doMat"]
+    out_kept = _within(out["ngayBanHanh"], start, end) & ~out["doMat"]
+    sent = _text(out["hinhThuc"]).isin(_ELECTRONIC)
+    values: dict[str, dict[str, object]] = {
+        "dist_incoming_docs_leader_directed": _count_by(inc_unit, inc_kept & inc["lanhDaoChiDao"]),
+        "dist_outgoing_docs_leader_approved": _count_by(out_unit, out_kept & out["lanhDaoDuyet"]),
+    }
+    for key in ("dist", "com"):
+        values[f"{key}_outgoing_docs_org_signed_sent"] = _count_by(
+            out_unit, out_kept & sent & out["kySoCoQuan"]
+        )
+        values[f"{key}_outgoing_docs_leader_signed_sent"] = _count_by(
+            out_unit, out_kept & sent & out["kySoLanhDao"]
+        )
+    submitted = _count_by(inc_unit, inc_kept & inc["trinhLanhDao"])
+    for unit, n in _count_by(out_unit, out_kept & out["trinhLanhDao"]).items():
+        submitted[unit] = submitted.get(unit, 0.0) + n
+    values["com_edocs_submitted_to_leader"] = dict(submitted)
+    communes = _district_of(province, end)
+    leaders = out[
+        _within(out["ngayBanHanh"], start, end) & out["kySoLanhDao"] & out_unit.isin(communes)
+    ]
+    values["dist_communes_leaders_using_digital_signature"] = {
+        str(k): float(v)
+        for k, v in leaders.groupby(_text(leaders["donViBanHanh"]).map(communes))["nguoiKy"]
+        .nunique()
+        .items()
+    }
+    sender_district = inc["donViGui"].map(communes)
+    values["dist_communes_docs_to_district_signed"] = _count_by(
+        inc_unit, inc_kept & inc["kySo"] & (sender_district == inc_unit)
+    )
+    months = max(1, (end.year - start.year) * 12 + end.month - start.month)
+    for where, inside in (("intra", ~out["quaTrucLienThong"]), ("extra", out["quaTrucLienThong"])):
+        base = out_kept & sent & inside
+        values[f"dept_{where}_province_edocs_monthly"] = {
+            u: n / months for u, n in _count_by(out_unit, base).items()
+        }
+        values[f"dept_{where}_province_signed_edocs_monthly"] = {
+            u: n / months for u, n in _count_by(out_unit, base & out["kySo"]).items()
+        }
+    values.update(_edms_usage_values(province, start, end))
+    return values
+
+
+def _edms_usage_values(
+    province: Province, start: datetime, end: datetime
+) -> dict[str, dict[str, object]]:
+    tree = province.edms_units
+    kind = _text(tree["loaiDonVi"])
+    using = tree["ngaySuDung"] < end
+    parent_of = tree.set_index("maDonVi")["maDonViCha"]
+    values: dict[str, dict[str, object]] = {
+        "dept_subunits_using_edms": _count_by(
+            tree["maDonViCha"], using & (kind == "truc_thuoc_so")
+        ),
+        "dist_su_units_using_edms": _count_by(
+            tree["maDonViCha"], using & (kind == "su_nghiep_huyen")
+        ),
+    }
+    usage = province.edms_usage
+    month = pd.to_datetime(usage["thang"] + "-01")
+    parent = usage["maDonVi"].map(parent_of)
+    member_kind = usage["maDonVi"].map(tree.set_index("maDonVi")["loaiDonVi"].astype(str))
+    affiliate = (member_kind == "truc_thuoc_so") & _within(month, start, end)
+    for field, key in (("vanBanDen", "incoming"), ("vanBanDi", "outgoing")):
+        picked = usage[affiliate]
+        grouped = picked.groupby(parent[affiliate])
+        values[f"dept_subunit_{key}_docs_in_edms"] = {
+            str(k): float(grouped[field].sum()[k] / grouped["maDonVi"].nunique()[k])
+            for k in grouped.groups
+        }
+    latest_rows = _latest(month, start, end)
+    latest = usage[latest_rows]
+    district_of = scored_unit(province, ("district",))
+    own = latest[~latest["maDonVi"].isin(tree["maDonVi"])]
+    levels = dict(
+        zip(_text(province.units["MaDonVi"]), _text(province.units["CapDonVi"]), strict=True)
+    )
+    own_level = own["maDonVi"].map(levels)
+    district_staff = own[own_level.isin(["huyen", "phong"])]
+    values["dist_civil_servants_active_edms"] = {
+        str(k): float(v)
+        for k, v in district_staff.groupby(district_staff["maDonVi"].map(district_of))[
+            "congChucThuongXuyen"
+        ]
+        .sum()
+        .items()
+    }
+    service = latest[member_kind[latest_rows] == "su_nghiep_huyen"]
+    values["dist_su_employees_with_edms_account"] = {
+        str(k): float(v)
+        for k, v in service.groupby(service["maDonVi"].map(parent_of))["taiKhoanVienChuc"]
+        .sum()
+        .items()
+    }
+    commune_rows = own[own_level == "xa"].set_index("maDonVi")
+    values["com_civil_servants_active_edms"] = (
+        commune_rows["congChucThuongXuyen"].astype(float).to_dict()
+    )
+    values["com_part_time_active_edms"] = (
+        commune_rows["khongChuyenTrachThuongXuyen"].astype(float).to_dict()
+    )
+    return values
+
+
+_STATISTICS = {
+    "dist": {"dist_cultural_post_offices": "bdvh",
+             "dist_cultural_post_offices_with_internet": "bdvh_internet",
+             "dist_cultural_post_offices_with_internet_agent": "bdvh_dai_ly_internet",
+             "dist_households_with_computer_rate": "ho_may_tinh_pct",
+             "dist_households_with_broadband_rate": "ho_bang_rong_pct",
+             "dist_enterprises_with_broadband_rate": "dn_bang_rong_pct",
+             "dist_population_mobile_subscriber_rate": "tb_di_dong_pct",
+             "dist_population_mobile_broadband_rate": "tb_bang_rong_di_dong_pct",
+             "dist_primary_schools": "truong_tieu_hoc",
+             "dist_primary_schools_teaching_it": "truong_tieu_hoc_tin_hoc",
+             "dist_lower_secondary_schools": "truong_thcs",
+             "dist_lower_secondary_schools_teaching_it": "truong_thcs_tin_hoc",
+             "dist_upper_secondary_schools": "truong_thpt",
+             "dist_upper_secondary_schools_teaching_it": "truong_thpt_tin_hoc",
+             "dist_population": "dan_so"},
+    "com": {"com_post_points": "bdvh", "com_post_points_with_internet": "bdvh_internet",
+            "com_post_points_with_internet_agent": "bdvh_dai_ly_internet",
+            "com_households_with_computer_rate": "ho_may_tinh_pct",
+            "com_households_with_broadband_rate": "ho_bang_rong_pct",
+            "com_enterprises_with_broadband_rate": "dn_bang_rong_pct",
+            "com_population": "dan_so"},
+}  # fmt: skip
+
+
+def ita_lris_ndxp_values(province: Province, year: int) -> dict[str, dict[str, object]]:
+    """The added LRIS and NDXP inputs of a calendar year."""
+    start, end = datetime(year, 1, 1), datetime(year + 1, 1, 1)
+    stats = province.statistics[province.statistics["ky"] == str(year)]
+    values: dict[str, dict[str, object]] = {}
+    for group in _STATISTICS.values():
+        for key, code in group.items():
+            mine = stats[stats["ma_chi_tieu"] == code]
+            scale = 100.0 if code.endswith("_pct") else 1.0
+            values[key] = {
+                u: float(v) / scale for u, v in zip(mine["ma_don_vi"], mine["gia_tri"], strict=True)
+            }
+    reports = province.it_reports
+    kind = _text(reports["loai_bao_cao"])
+    plans = reports[(kind == "ket_qua_ke_hoach") & (reports["ky"] == str(year))]
+    complete = plans[["so_ky_hieu", "ngay_ban_hanh", "duong_dan"]].notna().all(axis=1)
+    values["dept_doc_it_plan_completion_report"] = {
+        u: "full" if ok else "partial" for u, ok in zip(plans["ma_don_vi"], complete, strict=True)
+    }
+    periodic = reports[(kind == "dinh_ky") & reports["ky"].str.startswith(f"{year}-")]
+    values["dist_doc_it_periodic_reports"] = dict.fromkeys(periodic["ma_don_vi"], True)
+    links = province.platform_links
+    live = (links["tuNgay"] < end) & (links["denNgay"].isna() | (links["denNgay"] >= end))
+    system = _text(links["heThong"])
+    for keys, code in ((("dist_app_civil_registry", "com_app_civil_registry"), "ho_tich"),
+                       (("dist_app_business_registration",), "dang_ky_kinh_doanh"),
+                       (("dist_has_sso", "com_has_sso"), "sso")):  # fmt: skip
+        for key in keys:
+            values[key] = dict.fromkeys(links.loc[live & (system == code), "maDonVi"], True)
+    snaps = province.population_snapshots
+    latest = snaps[_latest(snaps["ngayChot"], start, end)]
+    values["com_population_digitized"] = {
+        u: float(v) for u, v in zip(latest["maDonVi"], latest["soDanSoHoa"], strict=True)
+    }
+    communes = _district_of(province, end)
+    values["dist_population_digitized"] = {
+        str(k): float(v)
+        for k, v in latest.groupby(latest["maDonVi"].map(communes))["soDanSoHoa"].sum().items()
+    }
+    return values

@@ -15,6 +15,7 @@ from warehouse.schema import (
     STAGING_META_COLUMNS,
     Migration,
     applied_versions,
+    entity_table_columns,
     migrate,
 )
 
@@ -98,10 +99,14 @@ def test_raw_and_staging_tables_match_the_contract(
     raw = columns(fresh, "raw", entity)
     staging = columns(fresh, "staging", entity)
 
-    assert raw[: len(expected)] == expected
-    assert [name for name, _ in raw[len(expected) :]] == list(RAW_META_COLUMNS)
-    assert staging[: len(expected)] == expected
-    assert [name for name, _ in staging[len(expected) :]] == list(STAGING_META_COLUMNS)
+    # A column added by a later migration comes after the meta columns.
+    assert [c for c in raw if c[0] not in RAW_META_COLUMNS] == expected
+    assert [name for name, _ in raw if name in RAW_META_COLUMNS] == list(RAW_META_COLUMNS)
+    assert [c for c in staging if c[0] not in STAGING_META_COLUMNS] == expected
+    assert [name for name, _ in staging if name in STAGING_META_COLUMNS] == list(
+        STAGING_META_COLUMNS
+    )
+    assert [name for name, _ in expected] == list(entity_table_columns(entity))
     key = fresh.execute(
         "SELECT constraint_column_names FROM duckdb_constraints() "
         "WHERE schema_name = 'staging' AND table_name = ? AND constraint_type = 'PRIMARY KEY'",

@@ -13,7 +13,7 @@ SELECT d.dossier_id, d.procedure_code, d.unit_code, d.channel, d.status,
        p.online_payment_enabled, p.agency_code,
        u.unit_level,
        (d.status = 'resolved' AND d.resolved_at <= d.due_at) AS on_time,
-       d._load_id
+       d._load_id, d.status_published, p.interlink
 FROM staging.dossier AS d
 LEFT JOIN staging.procedure AS p USING (procedure_code)
 LEFT JOIN staging.unit AS u ON u.unit_code = d.unit_code;
@@ -21,7 +21,8 @@ LEFT JOIN staging.unit AS u ON u.unit_code = d.unit_code;
 CREATE OR REPLACE VIEW intermediate.procedure_fact AS
 SELECT procedure_code, procedure_level, agency_code, service_level,
        fullonline_eligible, has_fin_obligation, online_payment_enabled,
-       integrated_national, has_helpdesk, mobile_signature_enabled, updated_at, _load_id
+       integrated_national, has_helpdesk, mobile_signature_enabled, updated_at, _load_id,
+       interlink
 FROM staging.procedure;
 
 -- The procedure catalogue as each unit applies it: a provincial procedure at the
@@ -41,7 +42,7 @@ SELECT a.procedure_code, a.unit_code, u.unit_level,
        u.valid_from AS unit_valid_from, u.valid_to AS unit_valid_to,
        p.procedure_level, p.agency_code, p.service_level, p.fullonline_eligible,
        p.has_fin_obligation, p.online_payment_enabled, p.integrated_national,
-       p.has_helpdesk, p.mobile_signature_enabled, p._load_id
+       p.has_helpdesk, p.mobile_signature_enabled, p._load_id, p.interlink
 FROM applied AS a
 JOIN staging.procedure AS p USING (procedure_code)
 JOIN staging.unit AS u ON u.unit_code = a.unit_code;
@@ -155,3 +156,126 @@ SELECT y.procedure_code, p.agency_code AS unit_code, p.procedure_level, p.servic
        y._load_id
 FROM per_year AS y
 JOIN staging.procedure AS p USING (procedure_code);
+
+-- ---------------------------------------------------------------- ITA-2018 sources
+-- Each unit's procedures as its one-stop software and portal page hold them;
+-- unit_procedures is how many the unit applies (for averages of per-unit shares).
+CREATE OR REPLACE VIEW intermediate.unit_procedure_fact AS
+SELECT c.config_id, c.unit_code, u.unit_level,
+       u.valid_from AS unit_valid_from, u.valid_to AS unit_valid_to,
+       c.procedure_code, p.procedure_level, p.service_level, p.interlink,
+       c.one_stop_since, c.published_online,
+       count(*) OVER (PARTITION BY c.unit_code) AS unit_procedures,
+       c._load_id
+FROM staging.unit_procedure AS c
+JOIN staging.procedure AS p USING (procedure_code)
+JOIN staging.unit AS u ON u.unit_code = c.unit_code;
+
+CREATE OR REPLACE VIEW intermediate.one_stop_unit_fact AS
+SELECT o.unit_code, u.unit_level, o.deployment_mode, o.deployed_since,
+       o.rating_enabled, o.rating_since, o._load_id
+FROM staging.one_stop_unit AS o
+LEFT JOIN staging.unit AS u USING (unit_code);
+
+CREATE OR REPLACE VIEW intermediate.feedback_fact AS
+SELECT f.feedback_id, f.unit_code, u.unit_level, f.received_at, f.answered_at,
+       (f.answered_at IS NOT NULL) AS answered, f._load_id
+FROM staging.feedback AS f
+LEFT JOIN staging.unit AS u USING (unit_code);
+
+-- Hand-offs of interlinked dossiers: unit_code is the unit that sent it up, with the
+-- interlink kind and service level of the dossier's procedure.
+CREATE OR REPLACE VIEW intermediate.interlink_transfer_fact AS
+SELECT t.transfer_id, t.dossier_id, t.from_unit_code AS unit_code, f.unit_level,
+       t.to_unit_code, r.unit_level AS to_unit_level, t.sent_at, t.sent_online,
+       p.interlink, p.service_level, t._load_id
+FROM staging.interlink_transfer AS t
+LEFT JOIN staging.dossier AS d USING (dossier_id)
+LEFT JOIN staging.procedure AS p ON p.procedure_code = d.procedure_code
+LEFT JOIN staging.unit AS f ON f.unit_code = t.from_unit_code
+LEFT JOIN staging.unit AS r ON r.unit_code = t.to_unit_code;
+
+-- Documents in iOffice with the leaders' handling and the signatures: to_leader is
+-- presented (incoming) or submitted for approval (outgoing) to a leader in the system,
+-- leader_handled directed (incoming) or approved (outgoing) there; the sender's level
+-- and parent are known for incoming documents from the province's own units.
+CREATE OR REPLACE VIEW intermediate.edms_document_fact AS
+SELECT d.record_kind, d.document_id, d.unit_code, u.unit_level, d.happened_at, d.is_secret,
+       d.form, d.to_leader, d.leader_handled, d.digitally_signed, d.agency_signed,
+       d.leader_signed, d.signer_code, d.sender_code, s.unit_level AS sender_level,
+       s.parent_code AS sender_parent_code, d._load_id
+FROM (
+    SELECT 'incoming_document' AS record_kind, document_id, unit_code,
+           received_at AS happened_at, is_secret, form, presented_to_leader AS to_leader,
+           leader_directed AS leader_handled, digitally_signed,
+           CAST(NULL AS BOOLEAN) AS agency_signed, CAST(NULL AS BOOLEAN) AS leader_signed,
+           CAST(NULL AS VARCHAR) AS signer_code, sender_code, _load_id
+    FROM staging.incoming_document
+    UNION ALL
+    SELECT 'outgoing_document' AS record_kind, document_id, unit_code,
+           issued_at AS happened_at, is_secret, form, submitted_to_leader AS to_leader,
+           leader_approved AS leader_handled, digitally_signed, agency_signed, leader_signed,
+           signer_code, CAST(NULL AS VARCHAR) AS sender_code, _load_id
+    FROM staging.outgoing_document
+) AS d
+LEFT JOIN staging.unit AS u ON u.unit_code = d.unit_code
+LEFT JOIN staging.unit AS s ON s.unit_code = d.sender_code;
+
+-- iOffice's units below the province's: unit_code is the department or district they
+-- belong to, member_code the unit itself.
+CREATE OR REPLACE VIEW intermediate.edms_unit_fact AS
+SELECT e.unit_code AS member_code, e.unit_name, e.parent_code AS unit_code,
+       p.unit_level, e.unit_kind, e.using_since, e._load_id
+FROM staging.edms_unit AS e
+LEFT JOIN staging.unit AS p ON p.unit_code = e.parent_code;
+
+-- iOffice's monthly usage: unit_code is the province's unit the figures count for (the
+-- unit itself, or the department / district above an affiliated or public service
+-- unit), member_code the unit reported, member_kind own or the kind of that unit.
+CREATE OR REPLACE VIEW intermediate.edms_usage_fact AS
+SELECT g.usage_id, coalesce(e.parent_code, g.unit_code) AS unit_code, u.unit_level,
+       g.unit_code AS member_code, coalesce(e.unit_kind, 'own') AS member_kind,
+       CAST(strptime(g.month || '-01', '%Y-%m-%d') AS TIMESTAMP) AS month_start,
+       g.incoming_docs, g.outgoing_docs, g.civil_servant_accounts, g.civil_servants_regular,
+       g.public_employee_accounts, g.public_employees_regular, g.part_time_accounts,
+       g.part_time_regular, g._load_id
+FROM staging.edms_usage AS g
+LEFT JOIN staging.edms_unit AS e ON e.unit_code = g.unit_code
+LEFT JOIN staging.unit AS u ON u.unit_code = coalesce(e.parent_code, g.unit_code);
+
+-- LRIS yearly statistics; period_start is 1 January of the reported year.
+CREATE OR REPLACE VIEW intermediate.statistic_fact AS
+SELECT s.statistic_id, s.indicator_code, s.unit_code, u.unit_level, s.report_period,
+       CAST(strptime(s.report_period || '-01-01', '%Y-%m-%d') AS TIMESTAMP) AS period_start,
+       s.value, s._load_id
+FROM staging.statistic AS s
+LEFT JOIN staging.unit AS u USING (unit_code);
+
+-- IT-application reports filed in LRIS; period_start is the first day of the reported
+-- period (year, quarter or month); complete: number, date and link are all given.
+CREATE OR REPLACE VIEW intermediate.it_report_fact AS
+SELECT r.report_id, r.unit_code, u.unit_level, r.report_kind, r.report_period,
+       CASE
+           WHEN r.report_period LIKE '____-Q_' THEN make_timestamp(
+               CAST(left(r.report_period, 4) AS BIGINT),
+               3 * CAST(right(r.report_period, 1) AS BIGINT) - 2, 1, 0, 0, 0)
+           WHEN length(r.report_period) = 7
+               THEN CAST(strptime(r.report_period || '-01', '%Y-%m-%d') AS TIMESTAMP)
+           ELSE CAST(strptime(r.report_period || '-01-01', '%Y-%m-%d') AS TIMESTAMP)
+       END AS period_start,
+       (r.document_no IS NOT NULL AND r.issued_on IS NOT NULL AND r.link IS NOT NULL)
+           AS complete,
+       r.submitted_at, r._load_id
+FROM staging.it_report AS r
+LEFT JOIN staging.unit AS u USING (unit_code);
+
+CREATE OR REPLACE VIEW intermediate.platform_link_fact AS
+SELECT l.link_id, l.unit_code, u.unit_level, l.system, l.since, l.until, l._load_id
+FROM staging.platform_link AS l
+LEFT JOIN staging.unit AS u USING (unit_code);
+
+CREATE OR REPLACE VIEW intermediate.population_snapshot_fact AS
+SELECT s.snapshot_id, s.unit_code, u.unit_level, s.snapshot_on, s.residents_digitised,
+       s._load_id
+FROM staging.population_snapshot AS s
+LEFT JOIN staging.unit AS u USING (unit_code);
