@@ -27,7 +27,7 @@ from flows.prefect_flows import (
     publish_task,
     resolve_settings,
 )
-from flows.rerun import RerunError, RerunPlan, find_criterion, plan_rerun
+from flows.rerun import RerunError, RerunPlan, find_framework, plan_rerun
 from flows.settings import Settings
 from transforms.periods import parse_period, period_range
 from warehouse.connection import open_reader, open_writer, run_lock
@@ -60,7 +60,7 @@ def _revisions_of(settings: Settings, run_id: str) -> pd.DataFrame:
 
 def check_unit(settings: Settings, framework_id: str, unit: str, period: str) -> None:
     """The unit must be one the framework scores in the period's org tree."""
-    framework, _ = find_criterion(framework_id, load_root(framework_id))
+    framework = find_framework(framework_id)
     end = parse_period(period).end.date()
     with open_reader(settings.warehouse.path) as con:
         row = con.execute(
@@ -74,15 +74,6 @@ def check_unit(settings: Settings, framework_id: str, unit: str, period: str) ->
         raise RerunError(
             f"{framework.id} scores {framework.unit_level} units; {unit} is a {row[0]}"
         )
-
-
-def load_root(framework_id: str) -> str:
-    from scoring.framework import FrameworkError, load_framework
-
-    try:
-        return load_framework(framework_id).root.id
-    except FrameworkError as exc:
-        raise RerunError(str(exc)) from None
 
 
 def _failed(summaries: list[EndpointSummary]) -> list[str]:

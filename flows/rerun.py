@@ -66,12 +66,17 @@ class RerunPlan:
     endpoints: tuple[tuple[str, str], ...]
 
 
-def find_criterion(framework_id: str, criterion_id: str) -> tuple[Framework, Criterion]:
-    """The framework and criterion, or RerunError naming what is wrong (with a hint)."""
+def find_framework(framework_id: str) -> Framework:
+    """The framework, or RerunError naming the ones there are."""
     try:
-        framework = load_framework(framework_id)
+        return load_framework(framework_id)
     except FrameworkError as exc:
         raise RerunError(str(exc)) from None
+
+
+def find_criterion(framework_id: str, criterion_id: str) -> tuple[Framework, Criterion]:
+    """The framework and criterion, or RerunError naming what is wrong (with a hint)."""
+    framework = find_framework(framework_id)
     ids = [c.id for c in framework.criteria]
     if criterion_id not in ids:
         close = difflib.get_close_matches(criterion_id, ids, n=3)
