@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from flows.collect import EndpointSummary
@@ -35,8 +36,10 @@ register_dispute_commands(app)
 app.command("explain")(explain_command)
 from flows.cli_support import (  # noqa: E402 - after the telemetry switch above
     ConfigOption,
+    checked_settings,
     console,
     err,
+    quoted,
 )
 from flows.cli_support import fail as _fail  # noqa: E402
 from flows.cli_support import operator_errors as _operator_errors  # noqa: E402
@@ -74,7 +77,7 @@ def print_collect_summary(summaries: Sequence[EndpointSummary]) -> None:
     console.print(table)
     for s in summaries:
         if s.message and s.status != "completed":
-            err.print(f"[red]{s.source}/{s.entity}[/]: {s.message}", highlight=False)
+            err.print(f"[red]{s.source}/{s.entity}[/]: {escape(s.message)}", highlight=False)
 
 
 @simulator_app.command("serve")
@@ -114,6 +117,7 @@ def collect(
             parse_period(period)
     except (ValueError, PeriodError) as exc:
         raise _fail(str(exc)) from None
+    checked_settings(config)
     with _operator_errors(), _page_progress() as progress:
         summaries = collect_flow(
             source=source,
@@ -140,6 +144,7 @@ def build(
         parse_period(period)
     except PeriodError as exc:
         raise _fail(str(exc)) from None
+    checked_settings(config)
     with _operator_errors():
         result = build_flow(period=period, config=config)
     print_build(console, [result])
@@ -159,6 +164,7 @@ def run(
             parse_period(p)
     except PeriodError as exc:
         raise _fail(str(exc)) from None
+    checked_settings(config)
     with _operator_errors(), _page_progress() as progress:
         result = nightly_flow(periods=period, config=config, on_page=_progress_hook(progress))
     _report_nightly(result)
@@ -178,11 +184,12 @@ def _report_nightly(result: object) -> None:
             highlight=False,
         )
         for line in result.quality.failed:
-            err.print(f"[red]data quality[/]: {line}", highlight=False)
+            err.print(f"[red]data quality[/]: {escape(line)}", highlight=False)
     if result.snapshot is not None:
         console.print(f"Analysts' snapshot (open read-only): [bold]{result.snapshot}[/]")
     else:
-        err.print("[bold red]Not published[/]: " + "; ".join(result.problems), highlight=False)
+        problems = escape("; ".join(result.problems))
+        err.print(f"[bold red]Not published[/]: {problems}", highlight=False)
         raise typer.Exit(1)
 
 
@@ -199,7 +206,6 @@ def demo(
 ) -> None:
     """The whole nightly job against the simulated province: its agencies declare their
     facts, chiso collects, scores every framework for the year and its months, publishes."""
-    from flows.prefect_flows import resolve_settings
     from transforms.periods import PeriodError, parse_period
 
     try:
@@ -207,8 +213,8 @@ def demo(
     except PeriodError as exc:
         raise _fail(str(exc)) from None
     if year.period_type != "year":
-        raise _fail(f"the demo scores a year, not {period!r}")
-    settings = resolve_settings(config, None)
+        raise _fail(f"the demo scores a year, not {quoted(period)}")
+    settings = checked_settings(config)
     demo_scale = scale if scale is not None else settings.simulator.demo_scale
     workdir.mkdir(parents=True, exist_ok=True)
     declarations = _demo_declarations(settings.declarations.dir, workdir)
@@ -322,7 +328,8 @@ def score(
     from scoring.render import dumps
 
     if framework not in list_frameworks():
-        raise _fail(f"unknown framework {framework!r}; known: {', '.join(list_frameworks())}")
+        known = ", ".join(list_frameworks())
+        raise _fail(f"unknown framework {quoted(framework)}; known: {known}")
     try:
         rows = score_measures_file(framework, period, measures, org_units)
     except InputFileError as exc:
@@ -341,9 +348,9 @@ def serve(config: ConfigOption = None) -> None:
     from prefect import serve as prefect_serve
 
     from flows.dispute_flows import rerun_deployment
-    from flows.prefect_flows import nightly_deployment, resolve_settings
+    from flows.prefect_flows import nightly_deployment
 
-    settings = resolve_settings(config, None)
+    settings = checked_settings(config)
     console.print(
         f"Serving 'nightly' on cron {settings.schedule.nightly_cron} "
         f"({settings.schedule.timezone}), and 'rerun' (parameterised, started on demand)."

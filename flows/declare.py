@@ -45,6 +45,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from connectors.errors import ConfigError
+from flows.cli_support import print_error
 from flows.declarations import (
     EVIDENCE_FIELDS,
     declaration_files,
@@ -636,11 +638,23 @@ def read_sheet(path: Path) -> Sheet:
     if not path.is_file():
         raise InputFileError(path, [f"{path}: no such file"])
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        return _read_xlsx(path)
-    if suffix == ".csv":
-        return _read_csv(path)
-    raise InputFileError(path, [f"{path}: not a .csv or .xlsx file"])
+    if suffix not in (".csv", ".xlsx"):
+        raise InputFileError(path, [f"{path}: not a .csv or .xlsx file"])
+    sheet = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
+    _refuse_nul_bytes(path, sheet)
+    return sheet
+
+
+def _refuse_nul_bytes(path: Path, sheet: Sheet) -> None:
+    """A NUL byte is no text anyone typed, and it cuts strings short further down."""
+    problems = Problems(path)
+    for row, cells in [(1, sheet.header), *sheet.rows]:
+        for index, text in enumerate(cells):
+            if "\x00" in text:
+                name = sheet.header[index] if index < len(sheet.header) else ""
+                column = name if name and "\x00" not in name else f"#{index + 1}"
+                problems.add(row, column, "holds a NUL byte (\\x00)")
+    problems.raise_if_any()
 
 
 def _read_csv(path: Path) -> Sheet:
@@ -1243,9 +1257,10 @@ def _refusals() -> Iterator[None]:
     try:
         yield
     except (
-        DeclareError, InputFileError, FrameworkError, CatalogueError, PeriodError, OSError
+        DeclareError, InputFileError, FrameworkError, CatalogueError, PeriodError, ConfigError,
+        OSError,
     ) as exc:  # fmt: skip
-        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        print_error(str(exc))
         raise typer.Exit(2) from None
 
 

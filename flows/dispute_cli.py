@@ -7,10 +7,12 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from flows.cli_support import (
     ConfigOption,
+    checked_settings,
     console,
     fail,
     operator_errors,
@@ -38,7 +40,8 @@ def _print_revisions(revisions: pd.DataFrame, title: str) -> None:
     for r in revisions.itertuples():
         before = f"{r.points_before} ({r.status_before})"
         after = f"{r.points_after} ({r.status_after})"
-        table.add_row(r.framework, r.unit_code, r.period, r.criterion, before, after, r.reason)
+        table.add_row(r.framework, r.unit_code, r.period, r.criterion, before, after,
+                      escape(r.reason))  # fmt: skip
     console.print(table)
 
 
@@ -52,8 +55,11 @@ def rerun(
     config: ConfigOption = None,
 ) -> None:
     """Re-collect only what feeds one criterion for a period, rebuild, record revisions."""
-    from flows.dispute_flows import rerun_flow
+    from flows.dispute_flows import check_rerun, rerun_flow
 
+    settings = checked_settings(config)
+    with operator_errors():
+        check_rerun(settings, framework, criterion, unit, period)
     with operator_errors(), page_progress() as progress:
         result = rerun_flow(
             framework=framework, criterion=criterion, unit=unit, period=period,
@@ -79,15 +85,19 @@ def override_set(
     config: ConfigOption = None,
 ) -> None:
     """Set a value by hand; it beats collected and declared values until withdrawn."""
-    from flows.dispute_flows import override_set_flow
+    from flows.dispute_flows import check_override, override_set_flow
 
+    settings = checked_settings(config)
+    with operator_errors():
+        check_override(settings, measure=measure, unit=unit, period=period, value=value,
+                       evidence=evidence, reason=reason, operator=operator)  # fmt: skip
     with operator_errors():
         result = override_set_flow(
             measure=measure, unit=unit, period=period, value=value, evidence=evidence,
             reason=reason, operator=operator, config=config,
         )  # fmt: skip
     assert result.override is not None
-    console.print(f"Override {result.override.override_id} set: {measure} = {value}.")
+    console.print(f"Override {result.override.override_id} set: {measure} = {value}.", markup=False)
     _print_revisions(result.revisions, "Revisions")
 
 
@@ -100,7 +110,11 @@ def override_withdraw(
 ) -> None:
     """Withdraw an override; the collected or declared value applies again."""
     from flows.dispute_flows import override_withdraw_flow
+    from warehouse.connection import existing_warehouse
 
+    settings = checked_settings(config)
+    with operator_errors():
+        existing_warehouse(settings.warehouse.path)
     with operator_errors():
         result = override_withdraw_flow(
             override_id=override_id, reason=reason, operator=operator, config=config
@@ -112,20 +126,18 @@ def override_withdraw(
 @override_app.command("list")
 def override_list(config: ConfigOption = None) -> None:
     """The active overrides."""
+    from flows.dispute_flows import read_warehouse
     from flows.overrides import active_overrides
-    from flows.prefect_flows import resolve_settings
-    from warehouse.connection import open_reader
 
-    with operator_errors():
-        settings = resolve_settings(config, None)
-        with open_reader(settings.warehouse.path) as con:
-            found = active_overrides(con)
+    settings = checked_settings(config)
+    with operator_errors(), read_warehouse(settings) as con:
+        found = active_overrides(con)
     table = Table(title="Active overrides")
     for column in ("id", "unit", "period", "measure", "value", "evidence", "reason", "by"):
         table.add_column(column)
     for o in found:
-        table.add_row(str(o.override_id), o.unit, o.period, o.measure, o.value, o.evidence,
-                      o.reason, o.operator)  # fmt: skip
+        cells = (o.unit, o.period, o.measure, o.value, o.evidence, o.reason, o.operator)
+        table.add_row(str(o.override_id), *(escape(cell) for cell in cells))
     console.print(table)
 
 
@@ -140,19 +152,17 @@ def history(
     config: ConfigOption = None,
 ) -> None:
     """Every revision of one score, and optionally its value as published at a date."""
-    from flows.dispute_flows import check_unit
-    from flows.prefect_flows import resolve_settings
+    from flows.dispute_flows import check_unit, read_warehouse
     from flows.rerun import find_criterion
     from transforms.periods import parse_period
-    from warehouse.connection import open_reader
     from warehouse.revisions import score_history, scores_as_of
 
+    settings = checked_settings(config)
     with operator_errors():
-        settings = resolve_settings(config, None)
         find_criterion(framework, criterion)
         label = parse_period(period).label
         check_unit(settings, framework, unit, label)
-        with open_reader(settings.warehouse.path) as con:
+        with read_warehouse(settings) as con:
             revisions = score_history(con, framework, criterion, unit, label)
             current = scores_as_of(con, framework, label, datetime.now())
             then = scores_as_of(con, framework, label, as_of) if as_of is not None else None
@@ -162,7 +172,8 @@ def history(
     for r in revisions.itertuples():
         table.add_row(f"{r.revised_at:%Y-%m-%d %H:%M:%S}", r.cause,
                       f"{r.points_before} ({r.status_before})",
-                      f"{r.points_after} ({r.status_after})", r.reason, r.operator)  # fmt: skip
+                      f"{r.points_after} ({r.status_after})", escape(r.reason),
+                      escape(r.operator))  # fmt: skip
     console.print(table)
     console.print(f"Now: {_points_of(current, unit, criterion)}")
     if then is not None and as_of is not None:
@@ -190,6 +201,7 @@ def backfill(
         period_range(first, last)
     except PeriodError as exc:
         raise fail(str(exc)) from None
+    checked_settings(config)
     with operator_errors(), page_progress() as progress:
         result = backfill_flow(first=first, last=last, config=config,
                                on_page=progress_hook(progress))  # fmt: skip

@@ -10,13 +10,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 from prefect import flow
 from prefect.deployments.runner import RunnerDeployment
 
 from flows.build import BuildResult
 from flows.collect import CollectRequest, EndpointSummary, PageHook
-from flows.overrides import Override, set_override, withdraw_override
+from flows.overrides import (
+    Override,
+    OverrideError,
+    _known_unit,
+    _required,
+    set_override,
+    withdraw_override,
+)
 from flows.prefect_flows import (
     _collect_all,
     _finish_run,
@@ -29,8 +37,15 @@ from flows.prefect_flows import (
 )
 from flows.rerun import RerunError, RerunPlan, find_framework, plan_rerun
 from flows.settings import Settings
+from scoring.catalogue import CatalogueError, load_catalogue
 from transforms.periods import parse_period, period_range
-from warehouse.connection import open_reader, open_writer, run_lock
+from warehouse.connection import (
+    WarehouseBusy,
+    existing_warehouse,
+    open_reader,
+    open_writer,
+    run_lock,
+)
 from warehouse.revisions import Revision
 
 
@@ -58,11 +73,23 @@ def _revisions_of(settings: Settings, run_id: str) -> pd.DataFrame:
         ).df()
 
 
+def read_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """The existing warehouse opened read-only (the caller closes it)."""
+    path = existing_warehouse(settings.warehouse.path)
+    try:
+        return open_reader(path)
+    except duckdb.IOException:
+        # DuckDB lets no reader in while another process writes the file.
+        raise WarehouseBusy(
+            f"another chiso process is writing the warehouse {path}: try again when it is done"
+        ) from None
+
+
 def check_unit(settings: Settings, framework_id: str, unit: str, period: str) -> None:
     """The unit must be one the framework scores in the period's org tree."""
     framework = find_framework(framework_id)
     end = parse_period(period).end.date()
-    with open_reader(settings.warehouse.path) as con:
+    with read_warehouse(settings) as con:
         row = con.execute(
             "SELECT unit_level FROM marts.org_unit WHERE unit_code = $u AND valid_from < $e "
             "AND (valid_to IS NULL OR valid_to >= $e)",
@@ -74,6 +101,35 @@ def check_unit(settings: Settings, framework_id: str, unit: str, period: str) ->
         raise RerunError(
             f"{framework.id} scores {framework.unit_level} units; {unit} is a {row[0]}"
         )
+
+
+def check_rerun(
+    settings: Settings, framework: str, criterion: str, unit: str, period: str
+) -> tuple[RerunPlan, str]:
+    """What a rerun re-collects and the period's label, or the error naming what is
+    wrong (RerunError, PeriodError, WarehouseMissing); called before the flow starts."""
+    plan = plan_rerun(framework, criterion)
+    label = parse_period(period).label
+    check_unit(settings, framework, unit, label)
+    return plan, label
+
+
+def check_override(
+    settings: Settings, *, measure: str, unit: str, period: str, value: str, evidence: str,
+    reason: str, operator: str,
+) -> None:  # fmt: skip
+    """Refuse an override set_override would refuse, without writing anything: the
+    measure and value, the period, the texts, then the unit in the existing warehouse."""
+    catalogue = load_catalogue()
+    try:
+        catalogue.coerce(str(catalogue.validate_key(measure)), value)
+    except CatalogueError as exc:
+        raise OverrideError(str(exc)) from None
+    parse_period(period)
+    for text, what in ((evidence, "evidence"), (reason, "a reason"), (operator, "an operator")):
+        _required(text, what)
+    with read_warehouse(settings) as con:
+        _known_unit(con, unit)
 
 
 def _failed(summaries: list[EndpointSummary]) -> list[str]:
@@ -97,9 +153,7 @@ def rerun_flow(
     period and record what changed (a rerun that changes nothing records nothing)."""
     settings = resolve_settings(config, base_url)
     revision = Revision("rerun", f"{framework} {criterion} {unit}: {reason}", operator)
-    plan = plan_rerun(framework, criterion)
-    label = parse_period(period).label
-    check_unit(settings, framework, unit, label)
+    plan, label = check_rerun(settings, framework, criterion, unit, period)
     run_id = new_run_id("rerun")
     result = DisputeResult(run_id, plan=plan)
     with run_lock(settings.warehouse.path):
@@ -150,6 +204,7 @@ def override_set_flow(
 ) -> DisputeResult:
     """Record an override, rebuild its period (the change becomes a revision), publish."""
     settings = resolve_settings(config, None)
+    existing_warehouse(settings.warehouse.path)
     run_id = new_run_id("override")
     with run_lock(settings.warehouse.path):
         _record_run(
@@ -185,6 +240,7 @@ def override_withdraw_flow(
     """Withdraw an override, rebuild its period (restoring the collected or declared
     value as a revision), publish."""
     settings = resolve_settings(config, None)
+    existing_warehouse(settings.warehouse.path)
     run_id = new_run_id("override")
     with run_lock(settings.warehouse.path):
         _record_run(

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from scoring.catalogue import Catalogue, CatalogueError, load_catalogue
@@ -174,9 +175,17 @@ def read_measures_csv(path: Path | str, catalogue: Catalogue | None = None) -> l
     measure) given on two lines is refused, naming both lines.
     """
     path = Path(path)
-    catalogue = catalogue or load_catalogue()
     problems = _Problems(path)
-    rows: list[MeasureValue] = []
+    lines = _measure_lines(path, catalogue or load_catalogue(), problems)
+    problems.raise_if_any()
+    return [row for _, row in lines]
+
+
+def _measure_lines(
+    path: Path, catalogue: Catalogue, problems: _Problems
+) -> list[tuple[int, MeasureValue]]:
+    """The checked rows with their line numbers; problems recorded."""
+    rows: list[tuple[int, MeasureValue]] = []
     first_line: dict[tuple[str, str, str], int] = {}
     for record in _records(path, MEASURE_COLUMNS, EVIDENCE_COLUMNS, problems):
         row = _measure_row(record, catalogue, problems)
@@ -192,9 +201,30 @@ def read_measures_csv(path: Path | str, catalogue: Catalogue | None = None) -> l
             )
             continue
         first_line[slot] = record.line
-        rows.append(row)
-    problems.raise_if_any()
+        rows.append((record.line, row))
     return rows
+
+
+def _check_ratio_pairs(
+    lines: Sequence[tuple[int, MeasureValue]],
+    pairs: Collection[tuple[str, str]],
+    problems: _Problems,
+) -> None:
+    """A numerator above its denominator (same unit and period) is a wrong row: the
+    engine would cap the rate at 100% and score it as if nothing were wrong."""
+    given = {(row.unit, row.period, row.key): (line, row.value) for line, row in lines}
+    for numerator, denominator in sorted(pairs):
+        for (unit, period, key), (line, value) in given.items():
+            if key != numerator or (unit, period, denominator) not in given:
+                continue
+            den_line, den_value = given[(unit, period, denominator)]
+            if isinstance(value, Decimal) and isinstance(den_value, Decimal) and value > den_value:
+                problems.add(
+                    line,
+                    "value",
+                    f"{numerator} = {value} is greater than {denominator} = {den_value} "
+                    f"(line {den_line}) for unit {unit}, period {period}",
+                )
 
 
 def _org_unit_row(record: _Record, problems: _Problems) -> OrgUnit | None:
@@ -267,7 +297,14 @@ def score_measures_file(
     org_units_path: Path | str | None = None,
 ) -> list[ScoreRow]:
     """Score a measures file (and an optional org-units file) against a framework."""
+    from flows.declarations import ratio_pairs  # it imports this module
+
     framework = load_framework(framework_id)
-    measures = read_measures_csv(measures_path)
+    path = Path(measures_path)
+    problems = _Problems(path)
+    lines = _measure_lines(path, load_catalogue(), problems)
+    _check_ratio_pairs(lines, ratio_pairs([framework]), problems)
+    problems.raise_if_any()
+    measures = [row for _, row in lines]
     units = read_org_units_csv(org_units_path) if org_units_path else default_org_units()
     return score_framework(framework, period, measures, units)

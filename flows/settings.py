@@ -7,6 +7,7 @@ used and a warning says so: fine for the demo, never for a real system.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import tomllib
@@ -14,9 +15,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from connectors.config import SourceConfig
+from connectors.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -91,17 +93,45 @@ class Settings(BaseModel):
 
 
 def load_settings(path: Path | None = None, overrides: dict[str, Any] | None = None) -> Settings:
-    """Read the TOML configuration (CHISO_CONFIG, or the packaged default)."""
+    """Read the TOML configuration (CHISO_CONFIG, or the packaged default); ConfigError
+    names the file and what is wrong with it."""
     config_path = path or Path(os.environ.get("CHISO_CONFIG", DEFAULT_CONFIG))
-    with config_path.open("rb") as handle:
-        document = tomllib.load(handle)
+    document = _read_toml(config_path)
     for section, values in (overrides or {}).items():
         document.setdefault(section, {}).update(values)
-    settings = Settings.model_validate(document)
+    try:
+        settings = Settings.model_validate(document)
+    except ValidationError as exc:
+        raise ConfigError(f"the configuration {config_path} is not valid: {exc}") from None
     missing = [s for s in SOURCES if s not in settings.sources]
     if missing:
-        raise ValueError(f"{config_path}: no [sources.{missing[0]}] section")
+        raise ConfigError(f"{config_path}: no [sources.{missing[0]}] section")
     return settings
+
+
+def _read_toml(config_path: Path) -> dict[str, Any]:
+    name = str(config_path)
+    if "\x00" in name:
+        raise ConfigError(f"the configuration path {name!r} holds a NUL byte")
+    try:
+        with config_path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(_unreadable(config_path, exc)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"the configuration {config_path} is not TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"the configuration {config_path} is not UTF-8 text (byte {exc.start + 1})"
+        ) from None
+
+
+def _unreadable(config_path: Path, exc: OSError) -> str:
+    name = str(config_path)
+    if exc.errno == errno.ENAMETOOLONG:
+        # The name itself is the problem: echoing all of it would bury the message.
+        return f"the configuration file name {name[:60]!r}… is too long ({len(name):,} characters)"
+    return f"cannot read the configuration {config_path}: {exc.strerror or exc}"
 
 
 def with_base_url(settings: Settings, base_url: str) -> Settings:

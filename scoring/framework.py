@@ -36,8 +36,8 @@ FRAMEWORKS_DIR = Path(__file__).with_name("frameworks")
 ROUNDING_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
 AGGREGATES = ("sum_of_rounded", "round_of_sum")
 
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_FRAMEWORK_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+_FRAMEWORK_ID = re.compile(r"^[a-z0-9][a-z0-9.-]{0,63}$")
 _TOP_FIELDS = {
     "id", "version", "name_vi", "name_en", "citation", "period_type", "unit_level",
     "rounding", "criteria", "substitution_rules", "rollups", "classification", "ranking",
@@ -214,7 +214,11 @@ def _criterion_id(raw: Any, index: int, problems: _Problems) -> str | None:
         return None
     cid = raw.get("id")
     if not isinstance(cid, str) or not _ID.match(cid):
-        problems.add(f'criteria[{index}]: id {cid!r} must be quoted text like "7.1.2.a"')
+        cut = "…" if len(repr(cid)) > 70 else ""  # a pasted page is shown by its start
+        problems.add(
+            f'criteria[{index}]: id {cid!r:.70}{cut} must be quoted text like "7.1.2.a" '
+            "of at most 64 characters"
+        )
         return None
     return cid
 
@@ -394,7 +398,11 @@ def _header(document: Mapping[str, Any], problems: _Problems) -> dict[str, str]:
         for name in ("id", "version", "name_vi", "name_en", "citation", "period_type", "unit_level")
     }
     if fields["id"] and not _FRAMEWORK_ID.match(fields["id"]):
-        problems.add(f"id {fields['id']!r} must be lower-case letters, digits, '.' and '-'")
+        cut = "…" if len(repr(fields["id"])) > 70 else ""  # a pasted page is shown by its start
+        problems.add(
+            f"id {fields['id']!r:.70}{cut} must be lower-case letters, digits, '.' and '-', "
+            "at most 64 characters"
+        )
     if fields["period_type"] and fields["period_type"] not in PERIOD_TYPES:
         problems.add(
             f"period_type {fields['period_type']!r} is not one of {', '.join(PERIOD_TYPES)}"

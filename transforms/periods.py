@@ -13,6 +13,12 @@ class PeriodError(ValueError):
     """A period label that is not `YYYY`, `YYYY-Qn` or `YYYY-MM`."""
 
 
+def _quoted(label: object) -> str:
+    # A refusal quotes what was given; a pasted page of text is cut to its beginning.
+    text = str(label)
+    return repr(label) if len(text) <= 60 else f"{text[:60]!r}… ({len(text):,} characters)"
+
+
 @dataclass(frozen=True)
 class Period:
     """A reporting period in local time: records count when start <= t < end."""
@@ -45,11 +51,12 @@ def parse_period(label: str) -> Period:
     match = _PERIOD.match(label.strip()) if isinstance(label, str) else None
     if match is None:
         raise PeriodError(
-            f"period {label!r} is not a year (2024), a quarter (2024-Q1) or a month (2024-01)"
+            f"period {_quoted(label)} is not a year (2024), a quarter (2024-Q1) "
+            "or a month (2024-01)"
         )
     year = int(match["year"])
     if not 2000 <= year <= 2100:
-        raise PeriodError(f"period {label!r}: year {year} is outside 2000-2100")
+        raise PeriodError(f"period {_quoted(label)}: year {year} is outside 2000-2100")
     if match["quarter"]:
         first = (int(match["quarter"]) - 1) * 3 + 1
         return Period(label, "quarter", _month_start(year, first), _month_start(year, first + 3))

@@ -26,6 +26,21 @@ class WarehouseBusy(RuntimeError):
     """Another chiso process holds the warehouse for writing."""
 
 
+class WarehouseMissing(RuntimeError):
+    """A command that works on an existing warehouse was given a path with none."""
+
+
+def existing_warehouse(db_path: StrPath) -> Path:
+    """The warehouse file, or WarehouseMissing: correcting a warehouse never creates one."""
+    path = Path(db_path)
+    if not path.is_file():
+        raise WarehouseMissing(
+            f"no warehouse at {path}: run chiso collect and chiso build (or chiso run, "
+            "or chiso demo) first"
+        )
+    return path
+
+
 def lock_path(db_path: StrPath) -> Path:
     """The lock file that guards a warehouse file."""
     path = Path(db_path)

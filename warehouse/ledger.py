@@ -124,7 +124,9 @@ def endpoint_summary(con: duckdb.DuckDBPyConnection, run_id: str | None = None) 
 def start_run(
     con: duckdb.DuckDBPyConnection, run_id: str, flow: str, params: Mapping[str, Any]
 ) -> None:
-    """Record that a flow run started (status ``running``)."""
+    """Record that a flow run started (status ``running``). The caller holds the run
+    lock, so any other run still ``running`` is dead: it is marked failed first."""
+    fail_interrupted_runs(con, run_id)
     con.execute(
         "INSERT INTO meta.run (run_id, flow, params, started_at, status) "
         "VALUES (?, ?, ?::JSON, ?, 'running')",
@@ -140,3 +142,15 @@ def finish_run(
         "UPDATE meta.run SET status = ?, message = ?, finished_at = ? WHERE run_id = ?",
         [status, message, utc_now(), run_id],
     )
+
+
+def fail_interrupted_runs(con: duckdb.DuckDBPyConnection, found_by: str) -> list[str]:
+    """Mark the runs still ``running`` as failed: a process killed mid-run (kill -9, a
+    power cut) never finished its row. Only sound under the run lock, which proves no
+    other run is alive. Their end time stays unknown. Returns their ids."""
+    rows = con.execute(
+        "UPDATE meta.run SET status = 'failed', message = ? WHERE status = 'running' "
+        "RETURNING run_id",
+        [f"interrupted: the process ended without finishing (found by run {found_by})"],
+    ).fetchall()
+    return sorted(str(run_id) for (run_id,) in rows)

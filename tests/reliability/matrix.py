@@ -232,13 +232,19 @@ MATRIX: tuple[Fault, ...] = (
                   "the denominator from an earlier import still bounds the numerator"),
             Check("tests/flows/test_declare.py::test_the_build_refuses_a_numerator_above_its_denominator_across_files",
                   "the build refuses the pair across two declaration files"),
+            Check(f"{R}/test_impossible_values.py::test_a_measures_file_with_a_numerator_above_its_denominator_is_refused_by_line",
+                  "`chiso score --measures` with 5 apps via LGSP of 3 apps: exit 2, the file's "
+                  "line 3, column value, \"… = 5 is greater than apps_with_shared_data = 3 "
+                  "(line 2) for unit 89, period 2024\"; nothing scored"),
+            Check(f"{R}/test_impossible_values.py::test_a_numerator_equal_to_its_denominator_is_scored",
+                  "a numerator equal to its denominator is scored"),
         ),
         gaps=(
-            Gap("The scoring engine itself caps a numerator above its denominator at the "
-                "criterion's maximum, with \"capped\" in the detail "
+            Gap("The scoring engine itself still caps a numerator above its denominator at "
+                "the criterion's maximum, with \"capped\" in the detail "
                 "(tests/scoring/test_par7.py::test_numerator_above_denominator_is_capped_at_max): "
-                "such values are refused before they become measures, but a hand-made "
-                "`chiso score --measures` file is scored, capped."),
+                "every way in (sources, declarations, `chiso score --measures` files) refuses "
+                "such values before they become measures, so the cap is a last guard."),
             Gap("The declaration tests of a numerator above its denominator skip if no "
                 "shipped framework has a ratio whose two sides are both declared."),
         ),
@@ -289,10 +295,13 @@ MATRIX: tuple[Fault, ...] = (
                   "an exception inside a load leaves nothing of it"),
             Check("tests/integration/test_backfill.py::test_an_interrupted_backfill_resumes_and_ends_as_one_clean_run",
                   "an interrupted backfill resumes and ends equal to a clean one"),
-        ),
-        gaps=(
-            Gap("A killed run's `meta.run` row stays `running` with no end time; nothing "
-                "marks it abandoned when the next run starts."),
+            Check(f"{W}/test_interrupted_runs.py::test_the_next_run_marks_a_killed_run_failed_and_leaves_finished_runs_alone",
+                  "a run row left `running` by a killed process is marked `failed` by the next "
+                  "run that takes the run lock, \"interrupted: the process ended without "
+                  "finishing (found by run next)\", its end time left unknown; finished rows "
+                  "unchanged"),
+            Check(f"{W}/test_interrupted_runs.py::test_a_run_that_finds_nothing_interrupted_changes_no_other_row",
+                  "with no interrupted run, starting a run changes no other row"),
         ),
     ),
     Fault(
@@ -322,14 +331,35 @@ MATRIX: tuple[Fault, ...] = (
         (
             Check(f"{R}/test_hostile_input.py::test_hostile_arguments_are_refused_before_sql_or_the_file_system",
                   "11 commands × 4 values: exit 2, an `error:` naming the argument, no "
-                  "traceback, and no file created (no warehouse, lock, form)"),
+                  "traceback, no file created (no warehouse, lock, form), and under 2,000 "
+                  "characters of output for a 100,000-character value"),
+            Check(f"{R}/test_hostile_input.py::test_a_refusal_of_a_very_long_value_stays_readable",
+                  "a 100,000-character period is quoted by its first 60 characters and its "
+                  "length: the whole output stays under 2,000 characters"),
             Check(f"{R}/test_hostile_input.py::test_an_override_with_a_hostile_measure_or_unit_changes_nothing",
-                  "refused by name; no table dropped, no override stored"),
+                  "refused by name before any flow starts (no Prefect traceback); no table "
+                  "dropped, no override stored"),
+            Check(f"{R}/test_hostile_input.py::test_a_refusal_is_printed_as_written",
+                  "`[a-z0-9_]` in a refusal reaches the terminal as written, not as rich markup"),
+            Check(f"{R}/test_hostile_input.py::test_a_hostile_config_path_is_an_operator_error",
+                  "`--config` /etc/passwd-like, with a NUL byte or 100,000 characters long: "
+                  "exit 2, an `error:` naming the configuration, no traceback"),
+            Check(f"{R}/test_hostile_input.py::test_every_command_refuses_a_config_that_is_not_a_readable_toml_file",
+                  "7 commands × 3 config paths: \"is not TOML: … (at line 1\", \"holds a NUL "
+                  "byte\", \"is too long (100,000 characters)\"; under 2,000 characters "
+                  "of output, no file created"),
+            Check(f"{R}/test_hostile_input.py::test_a_correction_without_a_warehouse_is_refused_and_creates_none",
+                  "rerun, override set/withdraw/list, history with no warehouse: exit 2, "
+                  "\"no warehouse at PATH: run chiso collect …\", no warehouse, lock or "
+                  "directory created"),
             Check(f"{R}/test_hostile_input.py::test_a_declaration_csv_in_another_encoding_is_refused_whole",
                   "\"row 2: not UTF-8 text (save it as CSV UTF-8)\"; nothing written"),
             Check(f"{R}/test_hostile_input.py::test_hostile_identifiers_in_a_declaration_file_write_nothing_anywhere",
                   "hostile unit, measure and period cells refused by row and column; no "
                   "file appears anywhere under the test's directory"),
+            Check(f"{R}/test_hostile_input.py::test_a_nul_byte_in_a_declaration_csv_is_refused",
+                  "a NUL byte in a cell: refused by row and column (\"holds a NUL byte\"); "
+                  "nothing written"),
             Check(f"{R}/test_hostile_input.py::test_a_formula_in_a_workbook_is_read_as_its_stored_value_never_run",
                   "a formula `=10+20` stored with the value 7 imports as 7; no formula text "
                   "and no macro part reach the declarations, which are CSV only"),
@@ -338,7 +368,8 @@ MATRIX: tuple[Fault, ...] = (
             Check(f"{R}/test_hostile_input.py::test_a_macro_workbook_is_refused",
                   "an .xlsm file is refused"),
             Check(f"{R}/test_hostile_input.py::test_hostile_ids_in_a_framework_file_are_refused_by_name",
-                  "hostile framework and criterion ids fail the file's id patterns"),
+                  "hostile framework and criterion ids (SQL, traversal, NUL byte, 100,000 "
+                  "characters) fail the file's id patterns, which allow at most 64 characters"),
             Check(f"{R}/test_hostile_input.py::test_a_hostile_framework_name_never_becomes_a_path",
                   "a hostile framework name is unknown, never a file to open"),
             Check(f"{W}/test_loader.py::test_hostile_entity_names_never_reach_sql",
@@ -353,23 +384,6 @@ MATRIX: tuple[Fault, ...] = (
                   "a measures file with a hostile unit is refused by line and column"),
             Check("tests/scoring/test_measure_keys.py::test_malformed_keys_are_refused_with_the_reason",
                   "a hostile measure key is refused with the reason"),
-        ),
-        gaps=(
-            Gap("A `--config` that is not a readable TOML file (/etc/passwd, a NUL byte, "
-                "a name too long) ends in a traceback, exit 1, not an operator error",
-                f"{R}/test_hostile_input.py::test_a_hostile_config_path_is_an_operator_error"),
-            Gap("A NUL byte inside a declaration CSV field is accepted and written",
-                f"{R}/test_hostile_input.py::test_a_nul_byte_in_a_declaration_csv_is_refused"),
-            Gap("A refusal printed through `flows/cli_support.fail` is read as rich markup: "
-                "`[a-z0-9_]` in a message vanishes",
-                f"{R}/test_hostile_input.py::test_a_refusal_is_printed_as_written"),
-            Gap("A refusal quotes the whole value: 100,000 characters come back on the terminal",
-                f"{R}/test_hostile_input.py::test_a_refusal_of_a_very_long_value_stays_readable"),
-            Gap("Framework and criterion ids have no length limit",
-                f"{R}/test_hostile_input.py::test_hostile_ids_in_a_framework_file_are_refused_by_name[long]"),
-            Gap("`override set` and `rerun` check their arguments inside a Prefect flow: the "
-                "refusal is clear, but Prefect logs the failed flow run's traceback first, "
-                "and `override set` creates an empty warehouse when there is none."),
         ),
     ),
     Fault(
