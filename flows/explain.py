@@ -42,7 +42,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from flows.cli_support import ConfigOption, console, err
+from flows.cli_support import ConfigOption, console, fail
 from flows.declarations import declaration_files
 from flows.settings import Settings, load_settings
 from scoring.framework import Criterion, Framework, FrameworkError, list_frameworks, load_framework
@@ -1242,8 +1242,7 @@ def explain_command(
     try:
         explanation = explain(_settings(config), framework, criterion, unit, period, sample)
     except ExplainError as exc:
-        err.print(Text.assemble(("error: ", "bold red"), str(exc)))
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
     if output is ExplainFormat.json:
         typer.echo(explanation_json(explanation))
     else:

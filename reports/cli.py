@@ -13,13 +13,16 @@ the working directory.
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from reports.tables import ReportError, report_tables
 
@@ -47,13 +50,24 @@ def snapshot_path(config: str | None = None) -> Path:
     path = Path(chosen) if chosen else PACKAGED_CONFIG
     if not chosen and not path.is_file():
         return DEFAULT_SNAPSHOT
+    if "\x00" in str(path):
+        raise ReportError(f"the configuration path {_shown(str(path))} holds a NUL byte")
     try:
         with path.open("rb") as handle:
             document = tomllib.load(handle)
     except OSError as exc:
-        raise ReportError(f"cannot read the configuration {path}: {exc.strerror}") from None
+        if exc.errno == errno.ENAMETOOLONG:
+            raise ReportError(
+                f"the configuration file name {_shown(str(path))} is too long "
+                f"({len(str(path)):,} characters)"
+            ) from None
+        raise ReportError(
+            f"cannot read the configuration {_shown(str(path))}: {exc.strerror}"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ReportError(f"the configuration {path} is not valid TOML: {exc}") from None
+        raise ReportError(f"the configuration {_shown(str(path))} is not TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ReportError(f"the configuration {_shown(str(path))} is not UTF-8 text") from None
     warehouse = document.get("warehouse", {})
     value = warehouse.get("snapshot_path") if isinstance(warehouse, dict) else None
     if value is None:
@@ -63,8 +77,21 @@ def snapshot_path(config: str | None = None) -> Path:
     return Path(value)
 
 
+def _shown(text: str, limit: int = 200, head: int = 60) -> str:
+    """A user's value in a refusal: abbreviated when long, so it never floods the terminal."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:head]!r}… ({len(text):,} characters)"
+
+
+_LONG_RUN = re.compile(r"\S{200,}")
+
+
 def _fail(message: str) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    readable = _LONG_RUN.sub(
+        lambda m: f"{m.group()[:60]}… ({len(m.group()):,} characters)", message
+    )
+    err.print(f"[bold red]error:[/] {escape(readable)}", highlight=False, soft_wrap=True)
     return typer.Exit(2)
 
 

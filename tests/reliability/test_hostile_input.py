@@ -111,6 +111,12 @@ COMMANDS = {
     "declare template --period": (
         ["declare", "template", "--framework", "par7-2024", "--unit", "89", "--period", V,
          "--format", "csv", "--config", "{config}"], "period"),
+    "explain --framework": (
+        ["explain", "--framework", V, "--criterion", "7", "--unit", "89", "--period", "2024",
+         "--config", "{config}"], "unknown framework"),
+    "report tables --framework": (
+        ["report", "tables", "--framework", V, "--period", "2024", "--out", "{out}",
+         "--config", "{config}"], "unknown framework"),
 }  # fmt: skip
 
 
@@ -125,6 +131,7 @@ def test_hostile_arguments_are_refused_before_sql_or_the_file_system(
         a.replace(V, HOSTILE[hostile])
         .replace("{config}", str(config))
         .replace("{measures}", str(tmp_path / "measures.csv"))
+        .replace("{out}", str(tmp_path / "tables"))
         for a in template
     ]
 
@@ -203,6 +210,8 @@ CONFIG_COMMANDS = {
     "declare import": ["declare", "import", "declared.csv"],
     "explain": ["explain", "--framework", "par7-2024", "--criterion", "7", "--unit", "89",
                 "--period", "2024"],
+    "report tables": ["report", "tables", "--framework", "par7-2024", "--period", "2024",
+                      "--out", "tables"],
 }  # fmt: skip
 
 
