@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: demo test lint install browser
+.PHONY: demo test lint install browser bench bench-l
 
 $(BIN)/chiso: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,16 @@ test: install browser
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# The performance benchmark (benchmarks/, docs/PERFORMANCE.md): chiso against dlt and the
+# floor on the simulator, sizes S and M (BENCH_SIZES=L, or `make bench-l`, for a
+# province-year). dlt comes only with the `bench` extra.
+BENCH_SIZES ?= S,M
+
+bench: install
+	$(BIN)/pip install --quiet -c constraints.txt -c constraints-bench.txt -e '.[test,bench]'
+	$(BIN)/python -m benchmarks run --sizes $(BENCH_SIZES)
+	$(BIN)/python -m benchmarks report
+
+bench-l:
+	$(MAKE) bench BENCH_SIZES=L
