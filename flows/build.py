@@ -137,36 +137,35 @@ def score_frame(rows: Sequence[ScoreRow], run_id: str, computed_at: datetime) ->
 
 
 def _score_records(rows: Sequence[ScoreRow], run_id: str, computed_at: datetime) -> pd.DataFrame:
-    return pd.DataFrame.from_records(
-        [
-            {
-                "framework": r.framework,
-                "framework_version": r.framework_version,
-                "unit_code": r.unit,
-                "period": r.period,
-                "criterion": r.criterion,
-                "parent": r.parent,
-                "name_vi": r.name_vi,
-                "name_en": r.name_en,
-                "method": r.method,
-                "max_points": r.max_points,
-                "points": r.points,
-                "status": str(r.status),
-                "rate": r.rate,
-                "numerator": r.numerator,
-                "denominator": r.denominator,
-                "inputs": json.dumps(r.inputs, default=_json_default, ensure_ascii=False),
-                "detail": r.detail,
-                "max_points_with_survey": r.max_points_with_survey,
-                "met": r.met,
-                "target": r.target,
-                "substitution": r.substitution,
-                "run_id": run_id,
-                "computed_at": computed_at,
-            }
-            for r in rows
-        ]
-    )
+    if not rows:
+        return pd.DataFrame.from_records([])
+    # Built column by column: one list per column, no dict per row.
+    columns: dict[str, list[Any]] = {
+        "framework": [r.framework for r in rows],
+        "framework_version": [r.framework_version for r in rows],
+        "unit_code": [r.unit for r in rows],
+        "period": [r.period for r in rows],
+        "criterion": [r.criterion for r in rows],
+        "parent": [r.parent for r in rows],
+        "name_vi": [r.name_vi for r in rows],
+        "name_en": [r.name_en for r in rows],
+        "method": [r.method for r in rows],
+        "max_points": [r.max_points for r in rows],
+        "points": [r.points for r in rows],
+        "status": [str(r.status) for r in rows],
+        "rate": [r.rate for r in rows],
+        "numerator": [r.numerator for r in rows],
+        "denominator": [r.denominator for r in rows],
+        "inputs": [json.dumps(r.inputs, default=_json_default, ensure_ascii=False) for r in rows],
+        "detail": [r.detail for r in rows],
+        "max_points_with_survey": [r.max_points_with_survey for r in rows],
+        "met": [r.met for r in rows],
+        "target": [r.target for r in rows],
+        "substitution": [r.substitution for r in rows],
+        "run_id": [run_id] * len(rows),
+        "computed_at": [computed_at] * len(rows),
+    }
+    return pd.DataFrame(columns)
 
 
 def _json(mapping: Mapping[str, Any]) -> str:

@@ -278,10 +278,16 @@ def exact_decimals(values: pd.Series, precision: int = 38, scale: int = 6) -> pd
     value then fails to cast; a typed column is read as it is.
     """
     quantum = Decimal(1).scaleb(-scale)
-    exact = [None if pd.isna(v) else Decimal(v).quantize(quantum) for v in values]
-    return pd.Series(
-        pd.array(exact, dtype=pd.ArrowDtype(pa.decimal128(precision, scale))), index=values.index
-    )
+    exact = [
+        v.quantize(quantum)
+        if type(v) is Decimal and v.is_finite()
+        else None
+        if pd.isna(v)
+        else Decimal(v).quantize(quantum)
+        for v in values
+    ]
+    column = pa.array(exact, type=pa.decimal128(precision, scale))
+    return pd.Series(pd.arrays.ArrowExtensionArray(column), index=values.index)
 
 
 def _value_text(m: MeasureValue) -> str:

@@ -419,9 +419,12 @@ def _checkpoint(context: Any, data_dir: Path, rules: Mapping[str, list[Expectati
     for table, expectations in rules.items():
         asset = source.add_parquet_asset(table)
         batch = asset.add_batch_definition_path(table, path=f"{table}.parquet")
-        suite = context.suites.add(gx.ExpectationSuite(name=table))
+        # Filled before it is stored, so it is stored once (each expectation added to a
+        # stored suite stores it again).
+        suite = gx.ExpectationSuite(name=table)
         for expectation in expectations:
             suite.add_expectation(expectation)
+        suite = context.suites.add(suite)
         definitions.append(
             context.validation_definitions.add(
                 gx.ValidationDefinition(name=table, data=batch, suite=suite)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -28,10 +30,39 @@ def _decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
 
 _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
 
+# Parsed documents by file, with a digest of the text they were parsed from: a file is
+# parsed once per process until its text changes (reading and hashing it costs a small
+# fraction of parsing it; a modification time can repeat within a clock tick).
+_PARSED: dict[Path, tuple[bytes, Any]] = {}
+_LOCK = threading.Lock()
+
+
+def _copy(value: Any) -> Any:
+    """A copy of a parsed document: new dicts and lists, the same immutable scalars."""
+    if type(value) is dict:
+        return {key: _copy(item) for key, item in value.items()}
+    if type(value) is list:
+        return [_copy(item) for item in value]
+    return value
+
 
 def read_yaml(path: Path) -> Any:
-    """Parse one YAML file with decimals kept exact; errors name the file."""
+    """Parse one YAML file with decimals kept exact; errors name the file.
+
+    A file is parsed once per process while its text stays the same; each caller gets
+    its own copy of the document.
+    """
+    text = path.read_text(encoding="utf-8")
+    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=20).digest()
+    key = path.absolute()
+    with _LOCK:
+        cached = _PARSED.get(key)
+    if cached is not None and cached[0] == digest:
+        return _copy(cached[1])
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_DecimalLoader)
+        document = yaml.load(text, Loader=_DecimalLoader)
     except yaml.YAMLError as exc:
         raise ValueError(f"{path}: not valid YAML: {exc}") from exc
+    with _LOCK:
+        _PARSED[key] = (digest, document)
+    return _copy(document)

@@ -95,10 +95,26 @@ def score_framework(
     for c in framework.criteria:
         if c.substitutions:
             _substitute(framework, c, index, leaves)
+    maxima = _maxima(framework)
     rows: list[ScoreRow] = []
     for context in contexts:
-        rows.extend(_score_unit(framework, context, leaves[context.unit.code]))
+        rows.extend(_score_unit(framework, context, leaves[context.unit.code], maxima))
     return rows
+
+
+# Each criterion's rounded maxima (self-assessed or official, official): the same for
+# every unit, so rounded once per framework scored.
+_Maxima = dict[str, tuple[Decimal, Decimal]]
+
+
+def _maxima(framework: Framework) -> _Maxima:
+    return {
+        c.id: (
+            framework.rounding.apply(c.self_assessed_max if c.method == "sum" else c.max_points),
+            framework.rounding.apply(c.max_points),
+        )
+        for c in framework.criteria
+    }
 
 
 def _check_period(framework: Framework, period: str) -> None:
@@ -142,13 +158,15 @@ def _index(measures: Iterable[MeasureValue], period: str) -> MeasureIndex:
     return MeasureIndex(values)
 
 
-def _score_unit(framework: Framework, context: Context, leaves: dict[str, _Node]) -> list[ScoreRow]:
+def _score_unit(
+    framework: Framework, context: Context, leaves: dict[str, _Node], maxima: _Maxima
+) -> list[ScoreRow]:
     nodes: dict[str, _Node] = dict(leaves)
     # Reversed pre-order visits every child before its parent.
     for c in reversed(framework.criteria):
         if c.method == "sum":
             nodes[c.id] = _aggregate(framework, c, [(k, nodes[k]) for k in c.children])
-    rows = [_row(framework, context, c, nodes[c.id]) for c in framework.criteria]
+    rows = [_row(framework, context, c, nodes[c.id], maxima[c.id]) for c in framework.criteria]
     for rollup in framework.sections.rollups:
         node = _rollup(framework, rollup, [(k, nodes[k]) for k in rollup.members])
         rows.append(_rollup_row(framework, context, rollup, node))
@@ -320,9 +338,16 @@ def _rollup_row(framework: Framework, context: Context, rollup: Rollup, node: _N
     )
 
 
-def _row(framework: Framework, context: Context, c: Criterion, node: _Node) -> ScoreRow:
+def _row(
+    framework: Framework,
+    context: Context,
+    c: Criterion,
+    node: _Node,
+    maxima: tuple[Decimal, Decimal],
+) -> ScoreRow:
+    """`maxima`: the criterion's rounded maximum (self-assessed for a sum) and its
+    rounded official maximum (`_maxima`)."""
     outcome = node.outcome
-    max_points = c.self_assessed_max if c.method == "sum" else c.max_points
     return ScoreRow(
         framework=framework.id,
         framework_version=framework.version,
@@ -333,7 +358,7 @@ def _row(framework: Framework, context: Context, c: Criterion, node: _Node) -> S
         name_vi=c.name_vi,
         name_en=c.name_en,
         method=c.method,
-        max_points=framework.rounding.apply(max_points),
+        max_points=maxima[0],
         points=node.points,
         status=outcome.status,
         rate=outcome.rate,
@@ -341,7 +366,7 @@ def _row(framework: Framework, context: Context, c: Criterion, node: _Node) -> S
         denominator=outcome.denominator,
         inputs=dict(sorted(outcome.inputs.items())),
         detail=outcome.detail,
-        max_points_with_survey=framework.rounding.apply(c.max_points),
+        max_points_with_survey=maxima[1],
         met=outcome.met,
         target=outcome.target,
         substitution=node.substitution,

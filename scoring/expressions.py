@@ -82,9 +82,19 @@ def _check_node(node: ast.AST, text: str, names: set[str]) -> None:
         )
 
 
+# A number's value by its node: the nodes belong to the cached parsed expressions, so
+# each number's source text is looked up once, not at every evaluation.
+_NUMBERS: dict[tuple[int, str], tuple[ast.Constant, Decimal]] = {}
+
+
 def _number(node: ast.Constant, text: str) -> Decimal:
+    known = _NUMBERS.get((id(node), text))
+    if known is not None and known[0] is node:
+        return known[1]
     source = ast.get_source_segment(text.strip(), node)
-    return Decimal(source) if source else Decimal(str(node.value))
+    number = Decimal(source) if source else Decimal(str(node.value))
+    _NUMBERS[(id(node), text)] = (node, number)
+    return number
 
 
 def _evaluate(node: ast.expr, values: Mapping[str, Decimal], text: str) -> Decimal:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(r"^[a-z0-9_]+$")
 
@@ -100,6 +101,7 @@ def parse_measure_key(key: str) -> MeasureKey:
     return MeasureKey(name, tuple(sorted(filters)))
 
 
+@lru_cache(maxsize=65536)
 def canonical_key(key: str) -> str:
     """The canonical text of a measure key (filters and values sorted, no spaces)."""
     return str(parse_measure_key(key))

@@ -20,6 +20,7 @@ records. Besides the fields `measures.yaml`'s header lists, an entry may set:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -33,6 +34,8 @@ import yaml
 from transforms.periods import Period
 
 _HERE = Path(__file__).parent
+# The C parser when PyYAML has it (same safe rules, a few times faster).
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _PARAM = re.compile(r"\$([a-z_]+)")
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 _FACT_VIEWS = {
@@ -185,7 +188,7 @@ def measure_transforms() -> tuple[MeasureTransform, ...]:
     """
     transforms: list[MeasureTransform] = []
     for path in measure_files():
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
         transforms.extend(_transform_from_entry(e) for e in document["measures"])
     slots = [(t.key, "per unit" if t.per_unit else "province") for t in transforms]
     duplicated = sorted({f"{k} ({u})" for k, u in slots if slots.count((k, u)) > 1})
@@ -261,31 +264,45 @@ def _scope_sql(t: MeasureTransform) -> str:
     )
 
 
-def value_sql(t: MeasureTransform) -> str:
-    """The aggregate query giving (unit_code, value_num, record_count, load_ids)."""
-    source = _relation_sql(t)
-    aggregates = (
+def _aggregates_sql(t: MeasureTransform) -> str:
+    return (
         f"{_value_expression(t)} AS value_num, count(*) AS record_count, "
         "coalesce(list(DISTINCT _load_id ORDER BY _load_id), []) AS load_ids"
     )
+
+
+def _fallback_sql(t: MeasureTransform) -> str:
+    """A by_unit measure's value for a unit without records."""
+    return "0" if t.default is None else f"'{t.default}'"
+
+
+def _counted_sql(t: MeasureTransform) -> str:
+    """The aggregate over the transform's records of the period (per unit if by_unit)."""
+    source, clause = _relation_sql(t), _record_filter(t)
+    if t.unit == "by_unit":
+        return (
+            f"SELECT unit_code, {_aggregates_sql(t)} FROM {source} "  # noqa: S608
+            f"WHERE {clause} GROUP BY unit_code"
+        )
+    return f"SELECT {_aggregates_sql(t)} FROM {source} WHERE {clause}"  # noqa: S608
+
+
+def value_sql(t: MeasureTransform) -> str:
+    """The aggregate query giving (unit_code, value_num, record_count, load_ids)."""
     if t.unit == "province":
         return (
-            f"SELECT $province AS unit_code, {aggregates} "  # noqa: S608 - trusted config
-            f"FROM {source} WHERE {_record_filter(t)}"
+            f"SELECT $province AS unit_code, {_aggregates_sql(t)} "  # noqa: S608
+            f"FROM {_relation_sql(t)} WHERE {_record_filter(t)}"
         )
     if t.unit == "each_unit":
         return (
-            f"WITH counted AS (SELECT {aggregates} FROM {source} "  # noqa: S608 - trusted config
-            f"WHERE {_record_filter(t)}), scope AS ({_scope_sql(t)}) "
+            f"WITH counted AS ({_counted_sql(t)}), scope AS ({_scope_sql(t)}) "  # noqa: S608
             "SELECT scope.unit_code, counted.value_num, counted.record_count, counted.load_ids "
             "FROM scope CROSS JOIN counted ORDER BY scope.unit_code"
         )
-    fallback = "0" if t.default is None else f"'{t.default}'"
     return (
-        "WITH counted AS ("  # noqa: S608 - trusted config
-        f"SELECT unit_code, {aggregates} FROM {source} "
-        f"WHERE {_record_filter(t)} GROUP BY unit_code), scope AS ({_scope_sql(t)}) "
-        f"SELECT scope.unit_code, coalesce(counted.value_num, {fallback}) AS value_num, "
+        f"WITH counted AS ({_counted_sql(t)}), scope AS ({_scope_sql(t)}) "  # noqa: S608
+        f"SELECT scope.unit_code, coalesce(counted.value_num, {_fallback_sql(t)}) AS value_num, "
         "coalesce(counted.record_count, 0) AS record_count, "
         "coalesce(counted.load_ids, []) AS load_ids "
         "FROM scope LEFT JOIN counted USING (unit_code) ORDER BY scope.unit_code"
@@ -319,6 +336,234 @@ def period_parameters(period: Period, province_code: str) -> dict[str, object]:
     return {"start": period.start, "end": period.end, "province": province_code}
 
 
+# --- several measures per statement ------------------------------------------------------
+#
+# DuckDB costs a few milliseconds per statement, so the transforms that read the same
+# relation for the same units are computed together: one pass over the relation, each
+# transform's aggregates restricted to its own records with `FILTER (WHERE <its record
+# filter>)`. A transform is computed alone (by its `value_sql`) when its value could come
+# out different that way: a subquery in its filter, a window, a function this does not
+# know, or a sum or average of floating-point numbers (their last digit depends on the
+# order the rows are added in).
+
+_AGGREGATE_CALLS = frozenset({"count", "sum", "avg", "min", "max", "bool_or", "bool_and"})
+_ORDER_SENSITIVE_CALLS = frozenset({"sum", "avg"})
+_SCALAR_CALLS = frozenset({"coalesce", "nullif", "datediff", "cast", "round", "greatest", "least"})
+_UNBATCHABLE = frozenset({"select", "over", "filter", "window", "qualify", "within"})
+_KEYWORDS = frozenset(
+    {"and", "or", "not", "in", "is", "case", "when", "then", "else", "distinct", "like", "as"}
+)
+_WORD_CHARS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_FILTER_WHERE = re.compile(r"\s*FILTER\s*\(\s*WHERE\s", re.IGNORECASE)
+
+
+def _quoted_end(sql: str, i: int) -> int:
+    """The index after the quoted literal or identifier starting at sql[i]."""
+    quote, j = sql[i], i + 1
+    while j < len(sql):
+        if sql[j] == quote:
+            if j + 1 < len(sql) and sql[j + 1] == quote:
+                j += 2
+                continue
+            return j + 1
+        j += 1
+    raise ValueError(f"unterminated quote in {sql!r}")
+
+
+def _closing(sql: str, i: int) -> int:
+    """The index of the parenthesis closing the one at sql[i]."""
+    depth, j = 0, i
+    while j < len(sql):
+        if sql[j] in "'\"":
+            j = _quoted_end(sql, j)
+            continue
+        if sql[j] == "(":
+            depth += 1
+        elif sql[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+        j += 1
+    raise ValueError(f"unbalanced parentheses in {sql!r}")
+
+
+def _plain(sql: str) -> bool:
+    """No aggregate, subquery, window or unknown function call in `sql`."""
+    return filtered_aggregates(sql, "true", frozenset()) == sql
+
+
+def filtered_aggregates(expression: str, condition: str, exact: frozenset[str]) -> str | None:
+    """`expression` with every aggregate call restricted to the rows where `condition`
+    holds (an existing FILTER is kept, and-ed with it).
+
+    None when the expression holds anything this cannot be sure of: a subquery, a
+    window, an unknown function, or a sum or average of anything but a column named in
+    `exact` (one whose sum does not depend on the order of the rows).
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(expression):
+        ch = expression[i]
+        if ch in "'\"":
+            end = _quoted_end(expression, i)
+            out.append(expression[i:end])
+            i = end
+            continue
+        word = _WORD_CHARS.match(expression, i)
+        if word is None or (i > 0 and (expression[i - 1].isalnum() or expression[i - 1] in "_$")):
+            out.append(word.group() if word else ch)
+            i = word.end() if word else i + 1
+            continue
+        name = word.group().lower()
+        if name in _UNBATCHABLE:
+            return None
+        after = word.end()
+        while after < len(expression) and expression[after].isspace():
+            after += 1
+        if after >= len(expression) or expression[after] != "(" or name in _KEYWORDS:
+            out.append(word.group())
+            i = word.end()
+            continue
+        if name in _SCALAR_CALLS:
+            out.append(expression[i:after])
+            i = after
+            continue
+        if name not in _AGGREGATE_CALLS:
+            return None
+        close = _closing(expression, after)
+        arguments = expression[after + 1 : close]
+        if not _plain(arguments):
+            return None
+        if name in _ORDER_SENSITIVE_CALLS and arguments.strip() not in exact:
+            return None
+        call = expression[i : close + 1]
+        given = _FILTER_WHERE.match(expression, close + 1)
+        if given is None:
+            out.append(f"{call} FILTER (WHERE {condition})")
+            i = close + 1
+            continue
+        end = _closing(expression, expression.index("(", close + 1))
+        inner = expression[given.end() : end]
+        if not _plain(inner):
+            return None
+        out.append(f"{call} FILTER (WHERE ({condition}) AND ({inner}))")
+        i = end + 1
+    return "".join(out)
+
+
+def _batched_aggregates(t: MeasureTransform, i: int, exact: frozenset[str]) -> str | None:
+    """The transform's value and record count over the rows where its flag `_row_<i>`
+    (its record filter, see `batch_sql`) holds."""
+    value = filtered_aggregates(_value_expression(t), f"_row_{i}", exact)
+    if value is None:
+        return None
+    return f"{value} AS value_num_{i}, count(*) FILTER (WHERE _row_{i}) AS record_count_{i}"
+
+
+def exact_columns(con: duckdb.DuckDBPyConnection) -> dict[str, frozenset[str]]:
+    """Each fact view's columns that are not floating-point (their sums are exact)."""
+    rows = con.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'intermediate'"
+    ).fetchall()
+    columns: dict[str, set[str]] = {}
+    for table, column, data_type in rows:
+        if data_type.upper() not in ("DOUBLE", "FLOAT", "REAL"):
+            columns.setdefault(table, set()).add(column)
+    return {table: frozenset(names) for table, names in columns.items()}
+
+
+def _batch_key(t: MeasureTransform, exact: dict[str, frozenset[str]]) -> tuple[Any, ...] | None:
+    """Transforms with the same key read the same rows for the same units and are
+    computed together; None: computed alone."""
+    if t.unit == "each_unit" or not _plain(t.where):
+        return None
+    if _batched_aggregates(t, 0, exact.get(t.relation, frozenset())) is None:
+        return None
+    # The same period column too: the batch then reads one range of it, which DuckDB
+    # can find without scanning the relation's whole history.
+    return (t.relation, t.unit, t.roll_up, t.unit_levels, t.period_column)
+
+
+def batches(
+    transforms: Sequence[MeasureTransform], exact: dict[str, frozenset[str]]
+) -> list[list[MeasureTransform]]:
+    """The transforms grouped by `_batch_key`, in first-seen order; the others alone."""
+    groups: dict[Any, list[MeasureTransform]] = {}
+    for t in transforms:
+        key = _batch_key(t, exact)
+        groups.setdefault(key if key is not None else ("alone", t), []).append(t)
+    return list(groups.values())
+
+
+def batch_sql(batch: list[MeasureTransform], exact: dict[str, frozenset[str]]) -> str:
+    """One statement computing every transform of a batch (same relation, same units):
+    one row per unit, with `value_num_<i>`, `record_count_<i>` and `load_ids_<i>` for
+    the batch's i-th transform, equal to what `value_sql` gives for it. A transform
+    that cannot share a statement is alone in its batch: its `value_sql`.
+
+    The relation's rows of the period are read once; each row carries a flag per
+    transform (`_row_<i>`: the transform's record filter holds), and each transform's
+    aggregates count only the rows it flags. A unit without a flagged row gets the
+    transform's fallback, as `value_sql`'s outer join gives it.
+    """
+    first = batch[0]
+    if len(batch) == 1 and _batch_key(first, exact) is None:
+        return value_sql(first)  # computed alone: its columns are not numbered
+    sums = exact.get(first.relation, frozenset())
+    aggregates = []
+    for i, t in enumerate(batch):
+        aggregate = _batched_aggregates(t, i, sums)
+        if aggregate is None:
+            raise ValueError(f"measure {t.key} cannot be computed in a batch")
+        aggregates.append(aggregate)
+    flags = ", ".join(f"({_record_filter(t)}) AS _row_{i}" for i, t in enumerate(batch))
+    # The rows any transform counts: the period's (one column for the whole batch), then
+    # any transform's filter.
+    anyone = " OR ".join(f"({t.where})" for t in batch)
+    if first.period_column:
+        column = first.period_column
+        anyone = f"{column} >= $start AND {column} < $end AND ({anyone})"
+    # The loads behind each value: the distinct loads of the rows it counts, in order.
+    # One row per (unit, load) first, so no aggregate needs DISTINCT (costly in DuckDB).
+    per_load = ", ".join(f"bool_or(_row_{i}) AS _row_{i}" for i in range(len(batch)))
+    loads = ", ".join(
+        f"list_sort(list(_load_id) FILTER (WHERE _row_{i}), 'ASC', 'NULLS LAST') AS load_ids_{i}"
+        for i in range(len(batch))
+    )
+    unit = "" if first.unit == "province" else "unit_code, "
+    group = "" if first.unit == "province" else " GROUP BY unit_code"
+    ctes = (
+        f"WITH flagged AS (SELECT *, {flags} FROM {_relation_sql(first)} "  # noqa: S608
+        f"WHERE {anyone}), counted AS (SELECT {unit}{', '.join(aggregates)} FROM flagged"
+        f"{group}), loads AS (SELECT {unit}{loads} FROM (SELECT {unit}_load_id, {per_load} "
+        f"FROM flagged GROUP BY {unit}_load_id){group})"
+    )
+    if first.unit == "province":
+        columns = [
+            f"counted.value_num_{i}, counted.record_count_{i}, "
+            f"coalesce(loads.load_ids_{i}, []) AS load_ids_{i}"
+            for i in range(len(batch))
+        ]
+        return (
+            f"{ctes} SELECT $province AS unit_code, {', '.join(columns)} "  # noqa: S608
+            "FROM counted CROSS JOIN loads"
+        )
+    columns = ["scope.unit_code"]
+    for i, t in enumerate(batch):
+        columns.append(
+            f"coalesce(CASE WHEN counted.record_count_{i} > 0 THEN counted.value_num_{i} END, "
+            f"{_fallback_sql(t)}) AS value_num_{i}, "
+            f"coalesce(counted.record_count_{i}, 0) AS record_count_{i}, "
+            f"coalesce(loads.load_ids_{i}, []) AS load_ids_{i}"
+        )
+    return (
+        f"{ctes}, scope AS ({_scope_sql(first)}) SELECT {', '.join(columns)} "  # noqa: S608
+        "FROM scope LEFT JOIN counted ON counted.unit_code = scope.unit_code "
+        "LEFT JOIN loads ON loads.unit_code = scope.unit_code ORDER BY scope.unit_code"
+    )
+
+
 def compute_collected_measures(
     con: duckdb.DuckDBPyConnection,
     period: Period,
@@ -326,24 +571,64 @@ def compute_collected_measures(
     run_id: str,
     computed_at: datetime | None = None,
 ) -> pd.DataFrame:
-    """Compute every collected measure for one period; rows shaped like marts.measure."""
+    """Compute every collected measure for one period; rows shaped like marts.measure.
+
+    The measures are computed a batch at a time (`batch_sql`); each measure's rows are
+    those its own `value_sql` gives, in the measure files' order.
+    """
     params = period_parameters(period, province_code)
     stamp = computed_at or datetime.now()
-    frames = []
-    for t in measure_transforms():
-        if not t.applies_to(period):
-            continue
-        sql = value_sql(t)
-        result = con.execute(sql, bind(sql, params)).df()
-        result["measure_key"] = t.key
-        result["measure_name"] = t.name
-        result["transform"] = t.transform_id
-        result["value_type"] = t.value_type
-        result["value_text"] = _value_text(t, result["value_num"])
-        if t.value_type == "enum":
-            result["value_num"] = None
-        frames.append(result)
-    rows = pd.concat(frames, ignore_index=True)
+    applicable = [t for t in measure_transforms() if t.applies_to(period)]
+    computed: dict[MeasureTransform, _Computed] = {}
+    exact = exact_columns(con)
+    for batch in batches(applicable, exact):
+        sql = batch_sql(batch, exact)
+        wide = con.execute(sql, bind(sql, params)).df()
+        if len(batch) == 1 and "value_num" in wide.columns:  # computed alone
+            wide = wide.rename(columns={n: f"{n}_0" for n in _NUMBERED})
+        units = wide["unit_code"].tolist()
+        for i, t in enumerate(batch):
+            values = wide[f"value_num_{i}"]
+            computed[t] = _Computed(
+                units=units,
+                unit_dtype=wide["unit_code"].dtype,
+                values=[None] * len(units) if t.value_type == "enum" else values.tolist(),
+                kind="O" if t.value_type == "enum" else values.dtype.kind,
+                texts=_value_text(t, values).tolist(),
+                counts=wide[f"record_count_{i}"].tolist(),
+                load_ids=wide[f"load_ids_{i}"].tolist(),
+            )
+    columns: dict[str, list[Any]] = {name: [] for name in MEASURE_COLUMNS}
+    for t in applicable:
+        c = computed[t]
+        n = len(c.units)
+        columns["unit_code"] += c.units
+        columns["measure_key"] += [t.key] * n
+        columns["measure_name"] += [t.name] * n
+        columns["value_num"] += c.values
+        columns["value_text"] += c.texts
+        columns["value_type"] += [t.value_type] * n
+        columns["transform"] += [t.transform_id] * n
+        columns["load_ids"] += c.load_ids
+        columns["record_count"] += c.counts
+    kinds = {computed[t].kind for t in applicable}
+    unit_dtypes = {computed[t].unit_dtype for t in applicable}
+    rows = pd.DataFrame(
+        {
+            "unit_code": pd.Series(
+                columns["unit_code"],
+                dtype=unit_dtypes.pop() if len(unit_dtypes) == 1 else object,
+            ),
+            "measure_key": columns["measure_key"],
+            "measure_name": columns["measure_name"],
+            "value_num": pd.Series(columns["value_num"], dtype=_value_dtype(kinds)),
+            "value_text": pd.Series(columns["value_text"], dtype=object),
+            "value_type": columns["value_type"],
+            "transform": columns["transform"],
+            "load_ids": pd.Series(columns["load_ids"], dtype=object),
+            "record_count": pd.Series(columns["record_count"], dtype="int64"),
+        }
+    )
     rows["period"] = period.label
     rows["origin"] = "collected"
     rows["evidence"] = None
@@ -351,6 +636,30 @@ def compute_collected_measures(
     rows["computed_at"] = stamp
     rows["run_id"] = run_id
     return rows[MEASURE_COLUMNS]
+
+
+_NUMBERED = ("value_num", "record_count", "load_ids")
+
+
+@dataclass(frozen=True)
+class _Computed:
+    """One transform's rows of a batch's result, as Python values."""
+
+    units: list[Any]
+    unit_dtype: Any
+    values: list[Any]
+    kind: str
+    texts: list[Any]
+    counts: list[Any]
+    load_ids: list[Any]
+
+
+def _value_dtype(kinds: set[str]) -> Any:
+    """The dtype pandas gives the values of columns of these dtype kinds put together
+    (as one frame per measure, concatenated, would have it)."""
+    if kinds <= {"i"}:
+        return "int64"
+    return "float64" if kinds <= {"i", "f"} else object
 
 
 def _value_text(t: MeasureTransform, values: pd.Series) -> pd.Series:
