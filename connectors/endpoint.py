@@ -8,7 +8,10 @@ spec to its system's module.
 
 from __future__ import annotations
 
+import contextvars
 import logging
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,7 +23,7 @@ from connectors.base import Page
 from connectors.config import SourceConfig
 from connectors.http import HttpClient
 from connectors.mapping import DateFormat, EntityMapping, to_local_naive
-from connectors.paging import Paging
+from connectors.paging import Paging, RawPage
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +130,7 @@ def fetch_endpoint(
     since: datetime | None = None,
     until: datetime | None = None,
     stats: PullStats | None = None,
+    read_ahead: int = 0,
 ) -> Iterator[Page]:
     """Pull `spec` with `client`, yielding one `Page` per source page.
 
@@ -135,22 +139,33 @@ def fetch_endpoint(
     everything, as do systems without an upper bound for `until`. Records repeated
     across pages are yielded as they came and counted in `stats.duplicates_seen`.
     Arguments are checked now; HTTP starts with the first page requested.
+
+    With `read_ahead` n > 0 the source's next pages (up to n) are requested in a
+    background thread while a page is mapped: errors still come where the page that
+    failed would have, but a page is requested before the previous one is yielded.
     """
     if client.source != spec.source:
         raise ValueError(f"client is for {client.source!r}, endpoint is of {spec.source!r}")
     params = spec.filter_params(since, until)
     if (since is not None or until is not None) and not params:
         logger.debug("%s %s: no update filter; pulling everything", client.label, spec.path)
-    return _pages(client, spec, params, stats if stats is not None else PullStats())
+    return _pages(client, spec, params, stats if stats is not None else PullStats(), read_ahead)
 
 
 def _pages(
-    client: HttpClient, spec: EndpointSpec, params: dict[str, str], stats: PullStats
+    client: HttpClient,
+    spec: EndpointSpec,
+    params: dict[str, str],
+    stats: PullStats,
+    read_ahead: int = 0,
 ) -> Iterator[Page]:
     seen: set[object] = set()
     context = {"source": spec.source, "endpoint": spec.path, "entity": spec.entity}
     page_size = spec.paging.page_size(client.page_size)
-    for raw in spec.paging.pages(client, spec.path, params, page_size):
+    raws = spec.paging.pages(client, spec.path, params, page_size)
+    if read_ahead > 0:
+        raws = _read_ahead(raws, read_ahead, f"chiso-read-{spec.source}-{spec.entity}")
+    for raw in raws:
         frame = spec.mapping.to_frame(raw.records)
         repeated = _count_repeats(frame[spec.natural_key], seen)
         stats.pages += 1
@@ -216,3 +231,58 @@ def _note_unparsed_dates(
             extra={"source": spec.source, "endpoint": spec.path, "column": column},
         )
     stats.unparsed_date_columns.update(unparsed)
+
+
+_DONE = object()
+
+
+@dataclass(frozen=True)
+class _Raised:
+    error: BaseException
+
+
+def _read_ahead(pages: Iterator[RawPage], ahead: int, name: str) -> Iterator[RawPage]:
+    """`pages`, advanced by a background thread up to `ahead` pages before they are
+    asked for; an error comes in place of the page that raised it."""
+    slots: queue.Queue[object] = queue.Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put(item, timeout=0.1)
+            except queue.Full:
+                continue
+            return True
+        return False
+
+    def run() -> None:
+        try:
+            for page in pages:
+                if not put(page):
+                    return
+        except BaseException as error:  # handed to the consumer
+            put(_Raised(error))
+            return
+        put(_DONE)
+
+    thread = threading.Thread(
+        target=contextvars.copy_context().run, args=(run,), name=name, daemon=True
+    )
+    thread.start()
+    try:
+        while True:
+            try:
+                item = slots.get(timeout=0.1)
+            except queue.Empty:
+                if not thread.is_alive() and slots.empty():
+                    raise RuntimeError(f"{name}: the reading thread ended early") from None
+                continue
+            if item is _DONE:
+                return
+            if isinstance(item, _Raised):
+                raise item.error
+            assert isinstance(item, RawPage)
+            yield item
+    finally:
+        stop.set()

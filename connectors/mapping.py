@@ -17,14 +17,20 @@ applies it with pandas, column by column:
 
 from __future__ import annotations
 
+import operator
+import re
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import cache
 from typing import Any
 
+import numpy as np
 import orjson
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api.types import infer_dtype
 
 LOCAL_OFFSET = timedelta(hours=7)
@@ -54,6 +60,15 @@ class DateFormat(ABC):
     def render(self, moment: datetime) -> str:
         """A naive local (or aware) datetime as this system writes it."""
 
+    def parse_exact(
+        self, text: pa.Array, values: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The fast path of `parse`: moments (``datetime64[us]``) of the values written
+        exactly in this system's usual shape, and a mask of those values (the others
+        are left to `parse`); None when the format has no fast path. `text` is `values`
+        (strings or nulls) as an Arrow array."""
+        return None
+
 
 @dataclass(frozen=True)
 class LocalDateFormat(DateFormat):
@@ -62,8 +77,16 @@ class LocalDateFormat(DateFormat):
     pattern: str
 
     def parse(self, text: pd.Series) -> pd.Series:
+        return _parse_fast_then_slow(text, self.parse_exact, self._slow)
+
+    def _slow(self, text: pd.Series) -> pd.Series:
         parsed = pd.to_datetime(text, format=self.pattern, errors="coerce")
         return parsed.astype(_DATETIME_DTYPE)
+
+    def parse_exact(
+        self, text: pa.Array, values: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        return _exact_local(text, values, self.pattern)
 
     def render(self, moment: datetime) -> str:
         return to_local_naive(moment).strftime(self.pattern)
@@ -75,6 +98,14 @@ class IsoOffsetDateFormat(DateFormat):
     without an offset is ambiguous and is not parsed."""
 
     def parse(self, text: pd.Series) -> pd.Series:
+        return _parse_fast_then_slow(text, self.parse_exact, self._slow)
+
+    def parse_exact(
+        self, text: pa.Array, values: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        return _exact_iso_offset(text, values)
+
+    def _slow(self, text: pd.Series) -> pd.Series:
         has_offset = text.str.contains(_ISO_OFFSET, regex=True, na=False)
         parsed = pd.to_datetime(text.where(has_offset), format="ISO8601", utc=True, errors="coerce")
         return (parsed.dt.tz_convert(None) + LOCAL_OFFSET).astype(_DATETIME_DTYPE)
@@ -82,6 +113,155 @@ class IsoOffsetDateFormat(DateFormat):
     def render(self, moment: datetime) -> str:
         local = to_local_naive(moment).replace(tzinfo=LOCAL_TZ)
         return local.isoformat(timespec="seconds")
+
+
+# --- the fast path of date parsing ---------------------------------------------------
+#
+# Values written exactly in a system's usual shape (fixed-width digit fields, a year
+# from 1000) are read with numpy from their digits, and a value is taken only if its
+# fields make a real moment (no 30 February, no 24:00). Everything else -- other
+# shapes, impossible dates, nulls -- goes through pandas as before, value by value the
+# same, so the fast path never changes a result: it only skips work.
+
+_FIELD_WIDTHS = {"%Y": 4, "%m": 2, "%d": 2, "%H": 2, "%M": 2, "%S": 2}
+_ISO_LOCAL = "%Y-%m-%dT%H:%M:%S"
+_ISO_OFFSET_TAIL = r"[+-](?:[01]\d|2[0-3]):[0-5]\d"
+
+Layout = tuple[tuple[str, int, int], ...]
+"""Where each field of a fixed-width pattern is: (directive, start, width)."""
+
+
+@dataclass(frozen=True)
+class _Shape:
+    regex: str
+    layout: Layout
+    width: int
+
+
+@cache
+def _fixed_shape(pattern: str, tail: str = "", tail_width: int = 0) -> _Shape | None:
+    """The strict shape of `pattern` (plus a `tail` regex of `tail_width` characters),
+    or None if it has a directive other than fixed-width digits, or text not ASCII."""
+    if not pattern.isascii():
+        return None
+    regex, layout, position = [], [], 0
+    for part in re.split(r"(%.)", pattern):
+        if part.startswith("%") and len(part) == 2:
+            width = _FIELD_WIDTHS.get(part)
+            if width is None:
+                return None
+            regex.append(r"[1-9]\d{3}" if part == "%Y" else r"\d{2}")
+            layout.append((part, position, width))
+            position += width
+        else:
+            regex.append(re.escape(part))
+            position += len(part)
+    if not {"%Y", "%m", "%d"} <= {name for name, _, _ in layout}:
+        return None
+    return _Shape("^" + "".join(regex) + tail + "$", tuple(layout), position + tail_width)
+
+
+def _digits(values: np.ndarray, width: int) -> np.ndarray:
+    """ASCII strings of exactly `width` characters as a (rows, width) matrix of ints."""
+    return values.astype(f"S{width}").view(np.uint8).reshape(-1, width).astype(np.int64) - 48
+
+
+def _number(digits: np.ndarray, start: int, width: int) -> np.ndarray:
+    value = np.zeros(len(digits), dtype=np.int64)
+    for column in range(start, start + width):
+        value = value * 10 + digits[:, column]
+    return value
+
+
+def _read_fields(digits: np.ndarray, layout: Layout) -> tuple[np.ndarray, np.ndarray]:
+    """Moments (``datetime64[us]``) of rows of digits, and which rows are real moments."""
+    fields = {name: _number(digits, start, width) for name, start, width in layout}
+    zero = np.zeros(len(digits), dtype=np.int64)
+    year, month, day = fields["%Y"], fields["%m"], fields["%d"]
+    hour, minute, second = (fields.get(name, zero) for name in ("%H", "%M", "%S"))
+    real = (month >= 1) & (month <= 12) & (hour < 24) & (minute < 60) & (second < 60)
+    months = ((year - 1970) * 12 + np.clip(month, 1, 12) - 1).astype("datetime64[M]")
+    first = months.astype("datetime64[D]")
+    length = ((months + 1).astype("datetime64[D]") - first).astype(np.int64)
+    real &= (day >= 1) & (day <= length)
+    seconds = (hour * 60 + minute) * 60 + second
+    moments = (first + (day - 1).astype("timedelta64[D]")).astype(_DATETIME_DTYPE)
+    return moments + seconds.astype("timedelta64[s]"), real
+
+
+def _exact(
+    text: pa.Array, values: np.ndarray, shape: _Shape
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """For the values in `shape`: their positions, moments and which are real."""
+    strict = pc.match_substring_regex(text, shape.regex).fill_null(False)
+    positions = np.flatnonzero(strict.to_numpy(zero_copy_only=False))
+    if not len(positions):
+        return None
+    digits = _digits(values[positions], shape.width)
+    moments, real = _read_fields(digits, shape.layout)
+    return positions, moments, real
+
+
+def _exact_local(
+    text: pa.Array, values: np.ndarray, pattern: str
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Values in `pattern`'s strict shape, as naive local moments (None: no such shape)."""
+    shape = _fixed_shape(pattern)
+    if shape is None:
+        return None
+    moments = np.full(len(values), np.datetime64("NaT"), dtype=_DATETIME_DTYPE)
+    done = np.zeros(len(values), dtype=bool)
+    found = _exact(text, values, shape)
+    if found is not None:
+        positions, read, real = found
+        moments[positions], done[positions] = read, real
+    return moments, done
+
+
+def _exact_iso_offset(text: pa.Array, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values in ``yyyy-mm-ddThh:mm:ss`` with ``Z`` or a ``±hh:mm`` offset, in local time."""
+    moments = np.full(len(values), np.datetime64("NaT"), dtype=_DATETIME_DTYPE)
+    done = np.zeros(len(values), dtype=bool)
+    with_z = _fixed_shape(_ISO_LOCAL, "Z", 1)
+    with_offset = _fixed_shape(_ISO_LOCAL, _ISO_OFFSET_TAIL, 6)
+    assert with_z is not None and with_offset is not None
+    for shape in (with_z, with_offset):
+        found = _exact(text, values, shape)
+        if found is None:
+            continue
+        positions, read, real = found
+        if shape is with_offset:
+            digits = _digits(values[positions], shape.width)
+            east = _number(digits, 20, 2) * 60 + _number(digits, 23, 2)
+            east = np.where(digits[:, 19] == ord("-") - 48, -east, east)
+            read = read - east.astype("timedelta64[m]")
+        moments[positions] = read + np.timedelta64(LOCAL_OFFSET)
+        done[positions] = real
+    return moments, done
+
+
+FastParse = Callable[[pa.Array, np.ndarray], "tuple[np.ndarray, np.ndarray] | None"]
+
+
+def _parse_fast_then_slow(
+    text: pd.Series, fast: FastParse, slow: Callable[[pd.Series], pd.Series]
+) -> pd.Series:
+    """`slow(text)`, computed by `fast` for the values it can read exactly and by
+    `slow` for the rest."""
+    values = text.to_numpy(dtype=object)
+    try:
+        arrow = pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        return slow(text)
+    found = fast(arrow, values)
+    if found is None:
+        return slow(text)
+    moments, done = found
+    moments[~done] = np.datetime64("NaT")
+    rest = ~done & text.notna().to_numpy()
+    if rest.any():
+        moments[rest] = slow(text[rest]).to_numpy(dtype=_DATETIME_DTYPE)
+    return pd.Series(moments, index=text.index, dtype=_DATETIME_DTYPE)
 
 
 @dataclass(frozen=True)
@@ -112,45 +292,111 @@ class EntityMapping:
 
     def to_frame(self, records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
         """Map a page of source records to a DataFrame of our columns + ``_record``."""
-        raw = pd.DataFrame(list(records), columns=list(self.columns), dtype=object)
-        out: dict[str, pd.Series] = {}
-        for source_field, ours in self.columns.items():
-            values = raw[source_field]
+        rows = len(records)
+        index = pd.RangeIndex(rows)
+        out: dict[str, Any] = {}
+        for ours, values in zip(
+            self.columns.values(), _fields(records, list(self.columns)), strict=True
+        ):
             if ours in self.dates:
-                out[ours] = _dates(values, self.date_format)
+                exact = _exact_dates(values, self.date_format)
+                out[ours] = (
+                    exact
+                    if exact is not None
+                    else _dates(pd.Series(values, index=index, copy=False), self.date_format)
+                )
             elif ours in self.enums:
                 out[ours] = _as_given(_codes_to_words(values, self.enums[ours]))
             else:
                 out[ours] = _as_given(values)
-        out[RECORD_COLUMN] = pd.Series(
-            [orjson.dumps(record).decode() for record in records], dtype="str"
+        out[RECORD_COLUMN] = _text(
+            np.fromiter([orjson.dumps(record).decode() for record in records], object, rows)
         )
-        return pd.DataFrame(out, index=pd.RangeIndex(len(raw)))
+        return pd.DataFrame(out, index=index)
 
 
-def _as_given(values: pd.Series) -> pd.Series:
+def _fields(records: Sequence[Mapping[str, Any]], fields: list[str]) -> list[np.ndarray]:
+    """The values of each field across `records` (object arrays), as a frame of the
+    records would hold them: NaN where a record lacks the field."""
+    rows = len(records)
+    if len(fields) > 1 and rows:
+        try:
+            table = list(map(operator.itemgetter(*fields), records))
+        except KeyError:
+            pass  # a record lacks a field: take them one by one
+        else:
+            return [np.fromiter(column, object, rows) for column in zip(*table, strict=True)]
+    return [
+        np.fromiter([record.get(field, np.nan) for record in records], object, rows)
+        for field in fields
+    ]
+
+
+_TEXT_DTYPE = pd.api.types.pandas_dtype("str")
+_ARROW_TEXT = isinstance(_TEXT_DTYPE, pd.StringDtype) and _TEXT_DTYPE.storage == "pyarrow"
+
+
+def _text(values: np.ndarray) -> Any:
+    """Strings (or nulls) as pandas' ``str`` dtype, straight into Arrow when it is
+    Arrow-backed (what ``astype("str")`` does, without its per-value checks)."""
+    if _ARROW_TEXT:
+        try:
+            arrow = pa.array(values, type=pa.string(), from_pandas=True)
+        except (pa.ArrowException, TypeError, ValueError):
+            pass
+        else:
+            return pd.arrays.ArrowStringArray(arrow, dtype=_TEXT_DTYPE)
+    return pd.Series(values, dtype=object).astype("str").array
+
+
+def _as_given(values: np.ndarray) -> Any:
     """The JSON values with a pandas dtype that keeps them exactly; mixed stays object."""
     kind = infer_dtype(values, skipna=True)
     try:
         if kind == "boolean":
-            return values.astype("boolean")
+            return pd.array(values, dtype="boolean")
         if kind == "integer":
-            return values.astype("Int64")
+            return pd.array(values, dtype="Int64")
         if kind in ("floating", "mixed-integer-float"):
             return values.astype("float64")
         if kind == "string":
-            return values.astype("str")
+            return _text(values)
     except (OverflowError, TypeError, ValueError):
         pass  # e.g. an integer beyond 64 bits: keep the Python objects
     return values
 
 
-def _codes_to_words(values: pd.Series, words: Mapping[str, str]) -> pd.Series:
+def _codes_to_words(values: np.ndarray, words: Mapping[str, str]) -> np.ndarray:
     try:
-        mapped = values.map(words)
+        return np.fromiter([_word(value, words) for value in values], object, len(values))
     except TypeError:  # unhashable values (a list where a code belongs): leave as is
         return values
-    return mapped.astype(object).where(mapped.notna(), values)
+
+
+def _word(value: Any, words: Mapping[str, str]) -> Any:
+    if isinstance(value, str):
+        return words.get(value, value)
+    hash(value)  # an unhashable value fails the lookup, as a dict lookup would
+    return value
+
+
+def _exact_dates(values: np.ndarray, date_format: DateFormat) -> np.ndarray | None:
+    """The date column when every value is a string the format reads exactly (or
+    null): what `_dates` gives then, without its general machinery. None otherwise."""
+    if infer_dtype(values, skipna=True) != "string":
+        return None
+    try:
+        text = pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
+    found = date_format.parse_exact(text, values)
+    if found is None:
+        return None
+    moments, done = found
+    if not (done | pd.isna(values)).all():
+        return None
+    moments[~done] = np.datetime64("NaT")
+    return moments
 
 
 def _dates(values: pd.Series, date_format: DateFormat) -> pd.Series:

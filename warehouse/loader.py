@@ -53,7 +53,7 @@ from warehouse.watermarks import advance_watermark
 log = logging.getLogger(__name__)
 
 DEFAULT_REJECT_THRESHOLD = 0.05
-DEFAULT_BATCH_ROWS = 50_000
+DEFAULT_BATCH_ROWS = 20_000
 
 
 class PageLike(Protocol):
