@@ -188,7 +188,7 @@ def chiso_plain(job: Job) -> dict[str, Any]:
             parts["build"] = time.perf_counter() - mark
             mark = time.perf_counter()
             docs = settings.warehouse.snapshot_path.parent / "quality"
-            quality = run_quality_checkpoint(path, docs)
+            quality = run_quality_checkpoint(path, docs, [label])
             parts["quality"] = time.perf_counter() - mark
             problems += [f"data quality: {line}" for line in quality.failed]
             if not problems:

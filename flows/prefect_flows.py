@@ -7,6 +7,7 @@ warehouse itself, so the single-writer lock is held only while it writes.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -95,11 +96,11 @@ def build_period_task(
 
 
 @task(name="quality-checkpoint", cache_policy=NO_CACHE)
-def quality_task(settings: Settings) -> QualityResult:
-    """The Great Expectations checkpoint on the marts just built; Data Docs beside the
-    published snapshot."""
+def quality_task(settings: Settings, periods: Sequence[str]) -> QualityResult:
+    """The Great Expectations checkpoint on the marts of the periods just built (those
+    before were checked when they were built); Data Docs beside the published snapshot."""
     return run_quality_checkpoint(
-        settings.warehouse.path, settings.warehouse.snapshot_path.parent / "quality"
+        settings.warehouse.path, settings.warehouse.snapshot_path.parent / "quality", periods
     )
 
 
@@ -206,7 +207,7 @@ def nightly_flow(
             result.built.append(
                 build_period_task(settings, label, run_id, declarations, NIGHTLY)
             )
-        result.quality = quality_task(settings)
+        result.quality = quality_task(settings, labels)
         # A mart that breaks its contracts is not published: analysts keep the last good one.
         result.problems += [f"data quality: {line}" for line in result.quality.failed]
         if result.problems:

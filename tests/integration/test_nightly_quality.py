@@ -30,7 +30,9 @@ def test_a_broken_mart_blocks_publication_and_is_reported(
     config = write_config(tmp_path, sim.base_url)
     settings = load_settings(config)
 
-    def checkpoint_on_a_broken_copy(source: Any, out_dir: Path) -> QualityResult:
+    def checkpoint_on_a_broken_copy(
+        source: Any, out_dir: Path, periods: Any = None
+    ) -> QualityResult:
         broken = tmp_path / "broken.duckdb"
         con = duckdb.connect(str(broken))
         con.execute(f"ATTACH '{source}' AS built (READ_ONLY)")
@@ -41,7 +43,7 @@ def test_a_broken_mart_blocks_publication_and_is_reported(
             "AND criterion = '7.3.6'"
         )
         con.close()
-        return run_quality_checkpoint(broken, out_dir)
+        return run_quality_checkpoint(broken, out_dir, periods)
 
     monkeypatch.setattr(prefect_flows, "run_quality_checkpoint", checkpoint_on_a_broken_copy)
     result = CliRunner().invoke(app, ["run", "--period", "2024", "--config", str(config)])

@@ -248,3 +248,24 @@ def test_every_row_a_contract_refuses_the_checkpoint_refuses_too(
     assert not result.success
     for _, expected in breaks:
         assert _failed_with(result, table, expected), (expected, result.failed)
+
+
+def test_a_night_checks_only_the_periods_it_built(
+    marts_copy: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """A broken row of another period is not this night's: it was checked when built."""
+    periods = [
+        p for (p,) in marts_copy.execute("SELECT DISTINCT period FROM marts.score").fetchall()
+    ]
+    marts_copy.execute(
+        "INSERT INTO marts.score SELECT * REPLACE ('1999' AS period, 1.25 AS rate) "
+        "FROM marts.score WHERE framework = 'par7-2024' AND criterion = '7.3.6'"
+    )
+
+    tonight = run_quality_checkpoint(marts_copy, tmp_path / "tonight", periods)
+    everything = run_quality_checkpoint(marts_copy, tmp_path / "all")
+
+    assert tonight.success, tonight.failed
+    assert tonight.rows["marts.score"] == everything.rows["marts.score"] - 1
+    assert not everything.success
+    assert any("column=rate" in line for line in everything.failed)
