@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import dlt
 import duckdb
@@ -304,7 +304,8 @@ def run_dlt(
     )
     file_format: Literal["parquet"] | None = "parquet" if loader == "parquet" else None
     source = rest_api_source(
-        rest_api_config(base, since=since, incremental_state=incremental_state),  # type: ignore[arg-type]
+        # dlt types the config as a TypedDict; ours is built as plain dicts.
+        cast(Any, rest_api_config(base, since=since, incremental_state=incremental_state)),
         name="chiso_sources",
     )
     started = time.perf_counter()
