@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import pandas as pd
 import typer
@@ -19,6 +19,9 @@ from flows.cli_support import (
     page_progress,
     progress_hook,
 )
+
+if TYPE_CHECKING:
+    from flows.dispute_flows import DisputeResult
 
 override_app = typer.Typer(help="Correct a measure by hand, with evidence; withdraw it.")
 
@@ -69,8 +72,14 @@ def rerun(
     fetched = ", ".join(f"{s}/{e}" for s, e in result.plan.endpoints) or "nothing (declared only)"
     console.print(f"Re-collected: {fetched}")
     if result.problems:
-        raise fail("not rebuilt: " + "; ".join(result.problems), 1)
+        raise fail(_not_published(result), 1)
     _print_revisions(result.revisions, f"Revisions of run {result.run_id}")
+
+
+def _not_published(result: DisputeResult) -> str:
+    """Why an operator's run published nothing: analysts keep the last good snapshot."""
+    done = "rebuilt, not published" if result.built else "not rebuilt"
+    return f"{done} (analysts keep the last good snapshot): " + "; ".join(result.problems)
 
 
 @override_app.command("set")
@@ -98,6 +107,8 @@ def override_set(
         )  # fmt: skip
     assert result.override is not None
     console.print(f"Override {result.override.override_id} set: {measure} = {value}.", markup=False)
+    if result.problems:
+        raise fail(_not_published(result), 1)
     _print_revisions(result.revisions, "Revisions")
 
 
@@ -120,6 +131,8 @@ def override_withdraw(
             override_id=override_id, reason=reason, operator=operator, config=config
         )
     console.print(f"Override {override_id} withdrawn.")
+    if result.problems:
+        raise fail(_not_published(result), 1)
     _print_revisions(result.revisions, "Revisions")
 
 

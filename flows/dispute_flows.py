@@ -33,6 +33,7 @@ from flows.prefect_flows import (
     collect_source_task,
     new_run_id,
     publish_task,
+    quality_task,
     resolve_settings,
 )
 from flows.rerun import RerunError, RerunPlan, find_framework, plan_rerun
@@ -46,6 +47,7 @@ from warehouse.connection import (
     open_writer,
     run_lock,
 )
+from warehouse.ledger import RunStatus
 from warehouse.revisions import Revision
 
 
@@ -132,6 +134,11 @@ def check_override(
         _known_unit(con, unit)
 
 
+def _outcome(result: DisputeResult) -> tuple[RunStatus, str]:
+    """The run's status and message for the ledger."""
+    return ("failed" if result.problems else "completed"), "; ".join(result.problems)
+
+
 def _failed(summaries: list[EndpointSummary]) -> list[str]:
     return [f"{s.source}/{s.entity} {s.status}: {s.message}" for s in summaries
             if s.status != "completed"]  # fmt: skip
@@ -171,7 +178,7 @@ def rerun_flow(
         if not result.problems:
             declarations = settings.declarations.dir
             result.built.append(build_period_task(settings, label, run_id, declarations, revision))
-            result.snapshot = publish_task(settings)
+            _publish_if_good(settings, [label], result)
         _finish_run(
             settings,
             run_id,
@@ -187,8 +194,17 @@ def _rebuild(settings: Settings, run_id: str, period: str, revision: Revision) -
     result.built.append(
         build_period_task(settings, period, run_id, settings.declarations.dir, revision)
     )
-    result.snapshot = publish_task(settings)
+    _publish_if_good(settings, [period], result)
     return result
+
+
+def _publish_if_good(settings: Settings, periods: list[str], result: DisputeResult) -> None:
+    """Publish unless the quality checkpoint on the rebuilt periods fails: as after a
+    night, analysts then keep the last good snapshot and the result says why."""
+    quality = quality_task(settings, periods)
+    result.problems += [f"data quality: {line}" for line in quality.failed]
+    if not result.problems:
+        result.snapshot = publish_task(settings)
 
 
 @flow(name="override-set")
@@ -228,7 +244,7 @@ def override_set_flow(
         revision = Revision("override", f"override {override.override_id}: {reason}", operator)
         result = _rebuild(settings, run_id, override.period, revision)
         result.override = override
-        _finish_run(settings, run_id, "completed", "")
+        _finish_run(settings, run_id, *_outcome(result))
     result.revisions = _revisions_of(settings, run_id)
     return result
 
@@ -253,7 +269,7 @@ def override_withdraw_flow(
         revision = Revision("override", f"override {override_id} withdrawn: {reason}", operator)
         result = _rebuild(settings, run_id, override.period, revision)
         result.override = override
-        _finish_run(settings, run_id, "completed", "")
+        _finish_run(settings, run_id, *_outcome(result))
     result.revisions = _revisions_of(settings, run_id)
     return result
 
@@ -312,8 +328,9 @@ def backfill_flow(
                     build_period_task(settings, label, run_id, settings.declarations.dir, revision)
                 )
                 _mark(settings, backfill, f"build {label}", run_id)
-            result.snapshot = publish_task(settings)
-            _clear(settings, backfill)
+            _publish_if_good(settings, periods, result)
+            if not result.problems:
+                _clear(settings, backfill)
         _finish_run(
             settings,
             run_id,
