@@ -56,9 +56,11 @@ def _size_section(doc: dict[str, Any]) -> list[str]:
     stage_rows = [(k, e) for k, e in doc["summary"].items() if k.split("/")[1].startswith("chiso")]
     if stage_rows:
         names = ["fetch", "validate", "load", "transform", "score", "other"]
-        lines += ["", "Per stage (median seconds; exclusive; `other` is the rest of the run: "
-                  "run records, declarations, revisions, quality checkpoint, publishing, "
-                  "Prefect):", "",
+        lines += ["", "Per stage (median seconds; exclusive within a thread; `other` is the "
+                  "rest of the run: run records, declarations, revisions, quality checkpoint, "
+                  "publishing, Prefect). Fetching runs in a thread per source beside "
+                  "validation and loading, so the stages of a collect can add up to more "
+                  "than the run; `other` is then 0:", "",
                   "| scenario / system | " + " | ".join(names) + " | parts |",
                   "|---|" + "---:|" * len(names) + "---|"]  # fmt: skip
         for key, entry in stage_rows:

@@ -4,7 +4,8 @@ A seam is a name the product looks up at run time (a module global of the import
 module, or a method of a class). `install` replaces each with a timed wrapper inside the
 benchmark's child process; product code is never edited. Time is *exclusive*: a seam
 entered while another is running (validation inside a load's flush) pauses the outer
-one, so the stages add up to no more than the run.
+one. Fetching runs in a thread of its own (one per source, pages read ahead), so its
+time overlaps validation and loading: the stages can add up to more than the run.
 
 If the code under a seam moves, `check_seams` (called by every chiso run and by the CI
 smoke test) fails with the seam's name instead of silently timing nothing.
