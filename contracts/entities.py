@@ -20,6 +20,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from contracts._coerce import MOMENT_DTYPE, NOT_READABLE, Kind, coerce, kind_of, null_column
+from contracts._quick_check import column_check_holds
 from contracts._readable import (
     Issues,
     RowExplainer,
@@ -748,58 +749,15 @@ def _certainly_valid(
         if name not in typed.columns or typed[name].dtype != _KIND_DTYPES[kinds[name]]:
             return False
         values = typed[name]
-        missing = values.isna()
-        if not column.nullable and missing.any():
+        if not column.nullable and values.isna().any():
             return False
-        for check in column.checks:
-            if not _column_check_holds(check, values, missing):
-                return False
+        if not all(column_check_holds(check, values) for check in column.checks):
+            return False
     for check in schema.checks:
         rule = ROW_RULES.get(str(check.name))
         if rule is None or check.groupby is not None or not bool(rule.holds(typed).all()):
             return False
     return True
-
-
-def _column_check_holds(check: pa.Check, values: pd.Series, missing: pd.Series) -> bool:
-    """Whether `check` holds on every present value (pandera skips nulls in checks)."""
-    if not check.ignore_na or check.groupby is not None:
-        return False
-    stats = check.statistics or {}
-    try:
-        if check.name == "isin":
-            holds = values.isin(list(stats["allowed_values"]))
-        elif check.name == "greater_than_or_equal_to":
-            holds = values >= stats["min_value"]
-        elif check.name == "less_than":
-            holds = values < stats["max_value"]
-        elif check.name == "str_length":
-            lengths = values.str.len()
-            low, high, exact = (
-                stats.get("min_value"),
-                stats.get("max_value"),
-                stats.get("exact_value"),
-            )
-            holds = pd.Series(True, index=values.index)
-            if exact is not None:
-                holds &= lengths == exact
-            if low is not None:
-                holds &= lengths >= low
-            if high is not None:
-                holds &= lengths <= high
-        elif not check.element_wise and getattr(check, "_check_kwargs", None) == {}:
-            # A check of the model's own: its function, on the whole column.
-            output = check._check_fn(values)
-            if not isinstance(output, pd.Series) or len(output) != len(values):
-                return False
-            holds = output
-        else:
-            return False
-        if holds.dtype != bool and str(holds.dtype) != "boolean":
-            return False
-        return bool((holds.fillna(False).astype(bool) | missing).all())
-    except (TypeError, ValueError, KeyError, AttributeError):
-        return False
 
 
 def _pandera_failures(schema: pa.DataFrameSchema, typed: pd.DataFrame) -> pd.DataFrame | None:

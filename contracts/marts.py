@@ -15,6 +15,7 @@ import pandera.errors as pa_errors
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from contracts._quick_check import column_check_holds, frame_check_holds
 from contracts._readable import Issues, RowExplainer, add_pandera_failures, show
 
 PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
@@ -178,13 +179,6 @@ _EXPLAINERS: dict[str, RowExplainer] = {
 }
 
 
-def _holds(outcome: Any, rows: int) -> bool:
-    """Whether a check's outcome (a boolean Series, or one bool) holds for every row."""
-    if isinstance(outcome, pd.Series):
-        return len(outcome) == rows and outcome.dtype == bool and bool(outcome.all())
-    return isinstance(outcome, bool | np.bool_) and bool(outcome)
-
-
 def _certainly_valid(schema: pa.DataFrameSchema, rows: pd.DataFrame) -> bool:
     """Whether every check of `schema` holds on every row, found by calling the checks'
     own functions on the whole columns: then pandera would report nothing.
@@ -200,23 +194,11 @@ def _certainly_valid(schema: pa.DataFrameSchema, rows: pd.DataFrame) -> bool:
         values = rows[name]
         if column.dtype is not None or column.unique or column.regex:
             return False
-        missing = values.isna()
-        if not column.nullable and missing.any():
+        if not column.nullable and values.isna().any():
             return False
-        for check in column.checks:
-            function = getattr(check, "_check_fn", None)
-            if function is None or check.element_wise or check.groupby is not None:
-                return False
-            present = values[~missing] if check.ignore_na else values
-            if len(present) and not _holds(function(present), len(present)):
-                return False
-    for check in schema.checks:
-        function = getattr(check, "_check_fn", None)
-        if function is None or check.element_wise or check.groupby is not None:
+        if not all(column_check_holds(check, values) for check in column.checks):
             return False
-        if not _holds(function(rows), len(rows)):
-            return False
-    return True
+    return all(frame_check_holds(check, rows) for check in schema.checks)
 
 
 def _validate(table: str, model: type[MartModel], frame: pd.DataFrame) -> pd.DataFrame:
