@@ -14,7 +14,7 @@ two cannot drift:
 - auth from the source's chiso auth strategy and `SourceConfig` (OAuth2 client
   credentials, API-key header, HTTP Basic, static bearer); an unknown one raises;
 - filters: `spec.filter_params(since, None)` for the endpoints a period collection
-  narrows (incremental endpoints that are not catalogues, as in `flows.collect`).
+  narrows (incremental endpoints that are not registers, as in `flows.collect`).
 
 Every table is ``merge`` on its primary key, so a rerun keeps one current row per key
 like chiso's staging. dlt's HTTP client retries 429 and 5xx, honouring ``Retry-After``.
@@ -59,7 +59,6 @@ from connectors.endpoint import EndpointSpec
 from connectors.mapping import DateFormat, IsoOffsetDateFormat, LocalDateFormat
 from connectors.paging import CursorPaging, LinkHeaderPaging, NoPaging, PageNumberPaging
 from connectors.registry import SOURCES, endpoints_of
-from flows.collect import CATALOGUE_ENTITIES
 from flows.settings import Settings, load_settings, source_config, with_base_url
 
 Loader = Literal["parquet", "default"]
@@ -191,8 +190,8 @@ def auth_for(config: SourceConfig) -> AuthConfigBase:
 
 def narrowed(spec: EndpointSpec) -> bool:
     """Whether a period collection filters this endpoint on update time (chiso's
-    `flows.collect._pull_start`): incremental endpoints that are not catalogues."""
-    return spec.is_incremental and spec.entity not in CATALOGUE_ENTITIES
+    `flows.collect._pull_start`): incremental endpoints that are not registers."""
+    return spec.is_incremental and not spec.register
 
 
 def resource_config(

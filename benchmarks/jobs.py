@@ -244,7 +244,6 @@ def floor(job: Job) -> dict[str, Any]:
     the same client, endpoints, filters and page sizes (`connectors.endpoint._pages`
     without mapping, validation or loading)."""
     from connectors.registry import client_for, endpoints_of
-    from flows.collect import CATALOGUE_ENTITIES
     from flows.settings import SOURCES, load_settings, source_config
     from transforms.periods import parse_period
 
@@ -259,7 +258,7 @@ def floor(job: Job) -> dict[str, Any]:
         with client_for(source_config(settings, source)) as client:
             for spec in endpoints_of(source):
                 # flows.collect._pull_start for a period request
-                narrowed = spec.is_incremental and spec.entity not in CATALOGUE_ENTITIES
+                narrowed = spec.is_incremental and not spec.register
                 since = start if narrowed else None
                 params = spec.filter_params(since, None)
                 page_size = spec.paging.page_size(client.page_size)

@@ -1,9 +1,9 @@
 """Endpoints as data, and the one function that pulls any of them.
 
 An `EndpointSpec` says everything about one (source, entity): its path, natural key,
-mapping, paging style and incremental filter parameters. `fetch_endpoint` walks it
-with a client and yields `Page`s in our column names. Adding an endpoint is adding a
-spec to its system's module.
+mapping, paging style, incremental filter parameters and whether it is a register.
+`fetch_endpoint` walks it with a client and yields `Page`s in our column names. Adding
+an endpoint is adding a spec to its system's module.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class EndpointSpec:
 
     `natural_key` is our column that identifies a record (the warehouse merges on it);
     `incremental` is None when the system cannot filter this endpoint by update time,
-    in which case every pull is a full one.
+    in which case every pull is a full one; `register` marks a register or catalogue.
     """
 
     source: str
@@ -72,6 +72,10 @@ class EndpointSpec:
     mapping: EntityMapping
     paging: Paging
     incremental: Incremental | None = None
+    register: bool = False
+    """A register or catalogue (units, procedures, ...): it describes current state, not
+    events in a period, so a period collection pulls it whole (a unit last updated in
+    2019 still exists in 2024). Watermark pulls still narrow it when `incremental`."""
 
     def __post_init__(self) -> None:
         if self.natural_key not in self.mapping.columns.values():

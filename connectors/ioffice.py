@@ -152,7 +152,7 @@ def make_auth(config: SourceConfig) -> Auth:
 SOURCE = SourceSpec(name=NAME, label="iOffice", make_auth=make_auth)
 
 
-def _endpoint(entity: str, path: str, natural_key: str) -> EndpointSpec:
+def _endpoint(entity: str, path: str, natural_key: str, *, register: bool = False) -> EndpointSpec:
     return EndpointSpec(
         source=NAME,
         entity=entity,
@@ -161,14 +161,17 @@ def _endpoint(entity: str, path: str, natural_key: str) -> EndpointSpec:
         mapping=MAPPINGS[entity],
         paging=PAGING,
         incremental=INCREMENTAL,
+        register=register,
     )
 
 
 INCOMING_DOCUMENTS = _endpoint("incoming_document", "/api/v1/van-ban-den", "document_id")
 OUTGOING_DOCUMENTS = _endpoint("outgoing_document", "/api/v1/van-ban-di", "document_id")
 WORK_FILES = _endpoint("work_file", "/api/v1/ho-so-cong-viec", "work_file_id")
-CONNECTED_UNITS = _endpoint("connected_unit", "/api/v1/don-vi-lien-thong", "unit_code")
-EDMS_UNITS = _endpoint("edms_unit", "/api/v1/don-vi-truc-thuoc", "unit_code")
+CONNECTED_UNITS = _endpoint(
+    "connected_unit", "/api/v1/don-vi-lien-thong", "unit_code", register=True
+)
+EDMS_UNITS = _endpoint("edms_unit", "/api/v1/don-vi-truc-thuoc", "unit_code", register=True)
 EDMS_USAGE = _endpoint("edms_usage", "/api/v1/thong-ke-su-dung", "usage_id")
 ENDPOINTS: tuple[EndpointSpec, ...] = (
     INCOMING_DOCUMENTS,

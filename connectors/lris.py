@@ -111,6 +111,7 @@ REPORT_REGIMES = EndpointSpec(
     natural_key="regime_code",
     mapping=MAPPINGS["report_regime"],
     paging=PAGING,
+    register=True,
 )
 REPORT_SUBMISSIONS = EndpointSpec(
     source=NAME,

@@ -97,6 +97,7 @@ DATA_SERVICES = EndpointSpec(
     natural_key="service_code",
     mapping=MAPPINGS["data_service"],
     paging=PAGING,
+    register=True,
 )
 SHARED_DATA_APPS = EndpointSpec(
     source=NAME,
@@ -105,6 +106,7 @@ SHARED_DATA_APPS = EndpointSpec(
     natural_key="app_code",
     mapping=MAPPINGS["shared_data_app"],
     paging=PAGING,
+    register=True,
 )
 PLATFORM_LINKS = EndpointSpec(
     source=NAME,

@@ -203,7 +203,7 @@ def make_auth(config: SourceConfig) -> Auth:
 SOURCE = SourceSpec(name=NAME, label="TTHC", make_auth=make_auth)
 
 
-def _endpoint(entity: str, path: str, natural_key: str) -> EndpointSpec:
+def _endpoint(entity: str, path: str, natural_key: str, *, register: bool = False) -> EndpointSpec:
     return EndpointSpec(
         source=NAME,
         entity=entity,
@@ -212,15 +212,16 @@ def _endpoint(entity: str, path: str, natural_key: str) -> EndpointSpec:
         mapping=MAPPINGS[entity],
         paging=PAGING,
         incremental=INCREMENTAL,
+        register=register,
     )
 
 
-UNITS = _endpoint("unit", "/api/donvi", "unit_code")
-PROCEDURES = _endpoint("procedure", "/api/thutuc", "procedure_code")
+UNITS = _endpoint("unit", "/api/donvi", "unit_code", register=True)
+PROCEDURES = _endpoint("procedure", "/api/thutuc", "procedure_code", register=True)
 DOSSIERS = _endpoint("dossier", "/api/hoso", "dossier_id")
 PAYMENTS = _endpoint("payment", "/api/giaodich", "payment_id")
-UNIT_PROCEDURES = _endpoint("unit_procedure", "/api/thutuc-donvi", "config_id")
-ONE_STOP_UNITS = _endpoint("one_stop_unit", "/api/motcua-donvi", "unit_code")
+UNIT_PROCEDURES = _endpoint("unit_procedure", "/api/thutuc-donvi", "config_id", register=True)
+ONE_STOP_UNITS = _endpoint("one_stop_unit", "/api/motcua-donvi", "unit_code", register=True)
 FEEDBACK = _endpoint("feedback", "/api/phananh", "feedback_id")
 INTERLINK_TRANSFERS = _endpoint("interlink_transfer", "/api/lienthong", "transfer_id")
 ENDPOINTS: tuple[EndpointSpec, ...] = (

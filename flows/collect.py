@@ -33,22 +33,6 @@ log = logging.getLogger(__name__)
 
 PageHook = Callable[[EndpointSpec, Page], None]
 
-# Registers and catalogues describe current state, not events in a period: a period
-# collection pulls them whole (a unit last updated in 2019 still exists in 2024).
-CATALOGUE_ENTITIES = frozenset(
-    {
-        "unit",
-        "procedure",
-        "connected_unit",
-        "report_regime",
-        "data_service",
-        "shared_data_app",
-        "unit_procedure",
-        "one_stop_unit",
-        "edms_unit",
-    }
-)
-
 
 @dataclass(frozen=True)
 class CollectRequest:
@@ -97,7 +81,7 @@ def _pull_start(
     if not spec.is_incremental:
         return None
     if request.period is not None:
-        if spec.entity in CATALOGUE_ENTITIES:
+        if spec.register:  # current state: pulled whole
             return None
         # Everything updated since the period began: late status changes included.
         return request.period.start - lookback

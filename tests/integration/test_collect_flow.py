@@ -8,16 +8,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.collect import CATALOGUE_ENTITIES
+from connectors.registry import endpoints_of
 from flows.prefect_flows import collect_flow
-from flows.settings import load_settings
+from flows.settings import SOURCES, load_settings
 from simulator import ENTITIES, SimulatorHandle
+
+REGISTERS = {spec.entity for source in SOURCES for spec in endpoints_of(source) if spec.register}
 
 
 def expected_rows(sim: SimulatorHandle, entity: str, since: datetime) -> int:
     attribute, key, updated = ENTITIES[entity]
     frame = getattr(sim.province, attribute)
-    if entity in CATALOGUE_ENTITIES or updated is None:
+    if entity in REGISTERS or updated is None:
         return int(frame[key].nunique())
     return int(frame.loc[frame[updated] >= since, key].nunique())
 
