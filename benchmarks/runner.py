@@ -92,6 +92,7 @@ class _Session:
             "repeat": repeat,
             "seconds": answer["seconds"],
             "process_seconds": answer["process_seconds"],
+            "import_seconds": answer.get("import_seconds"),
             "stages": answer.get("stages", {}),
             "parts": answer.get("parts", {}),
             "rss_peak_bytes": answer["rss_peak_bytes"],

@@ -57,6 +57,7 @@ def test_a_small_chiso_only_run_has_the_expected_shape(tmp_path: Path) -> None:
     assert all(cold[stage] > 0 for stage in STAGES), cold
     for run in doc["runs"]:  # chiso and the floor; no dlt
         assert run["system"] in ("chiso", "floor") and run["requests"] > 0
+        assert run["import_seconds"] > 0  # imports happen before the clock starts
 
     ratios = {r["key"]: r for r in doc["ratios"]}
     assert ratios["incremental_vs_cold"]["value"] > 0
