@@ -20,8 +20,8 @@ from flows.collect import CollectRequest, EndpointSummary, PageHook
 from flows.overrides import (
     Override,
     OverrideError,
-    _known_unit,
-    _required,
+    known_unit,
+    required_text,
     set_override,
     withdraw_override,
 )
@@ -38,6 +38,7 @@ from flows.prefect_flows import (
 )
 from flows.rerun import RerunError, RerunPlan, find_framework, plan_rerun
 from flows.settings import Settings
+from flows.units import UnitError, scored_unit
 from scoring.catalogue import CatalogueError, load_catalogue
 from transforms.periods import parse_period, period_range
 from warehouse.connection import (
@@ -87,22 +88,16 @@ def read_warehouse(settings: Settings) -> duckdb.DuckDBPyConnection:
         ) from None
 
 
-def check_unit(settings: Settings, framework_id: str, unit: str, period: str) -> None:
-    """The unit must be one the framework scores in the period's org tree."""
+def check_unit(settings: Settings, framework_id: str, unit: str, period: str) -> tuple[str, str]:
+    """(name, level) of a unit the framework scores in the period's org tree; RerunError
+    otherwise (flows/units.py scored_unit)."""
     framework = find_framework(framework_id)
-    end = parse_period(period).end.date()
+    checked = parse_period(period)
     with read_warehouse(settings) as con:
-        row = con.execute(
-            "SELECT unit_level FROM marts.org_unit WHERE unit_code = $u AND valid_from < $e "
-            "AND (valid_to IS NULL OR valid_to >= $e)",
-            {"u": unit, "e": end},
-        ).fetchone()
-    if row is None:
-        raise RerunError(f"unit {unit!r} is not a unit of the province in {period}")
-    if row[0] != framework.unit_level:
-        raise RerunError(
-            f"{framework.id} scores {framework.unit_level} units; {unit} is a {row[0]}"
-        )
+        try:
+            return scored_unit(con, framework, unit, checked)
+        except UnitError as exc:
+            raise RerunError(str(exc)) from None
 
 
 def check_rerun(
@@ -129,9 +124,9 @@ def check_override(
         raise OverrideError(str(exc)) from None
     parse_period(period)
     for text, what in ((evidence, "evidence"), (reason, "a reason"), (operator, "an operator")):
-        _required(text, what)
+        required_text(text, what)
     with read_warehouse(settings) as con:
-        _known_unit(con, unit)
+        known_unit(con, unit)
 
 
 def _outcome(result: DisputeResult) -> tuple[RunStatus, str]:

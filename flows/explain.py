@@ -45,6 +45,7 @@ from rich.text import Text
 from flows.cli_support import ConfigOption, console, fail
 from flows.declarations import declaration_files
 from flows.settings import Settings, load_settings
+from flows.units import UnitError, scored_unit
 from scoring.framework import Criterion, Framework, FrameworkError, list_frameworks, load_framework
 from scoring.measure_keys import canonical_key
 from scoring.model import format_decimal
@@ -369,38 +370,6 @@ def open_warehouse(
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, object]) -> list[tuple]:
     return con.execute(sql, dict(params)).fetchall()
-
-
-def _check_unit(con: duckdb.DuckDBPyConnection, framework: Framework, unit: str) -> tuple[str, str]:
-    """(name, level) of a unit of the framework's level; ExplainError otherwise."""
-    level = framework.unit_level
-    found = _rows(
-        con,
-        "SELECT unit_name, unit_level FROM marts.org_unit WHERE unit_code = $unit "
-        "ORDER BY valid_from DESC",
-        {"unit": unit},
-    )
-    if found and found[0][1] == level:
-        return str(found[0][0]), level
-    if found:
-        raise ExplainError(
-            f"unit {unit!r} ({found[0][0]}) is a {found[0][1]}; {framework.id} scores {level} units"
-        )
-    codes = [
-        str(code)
-        for (code,) in _rows(
-            con,
-            "SELECT DISTINCT unit_code FROM marts.org_unit WHERE unit_level = $level ORDER BY 1",
-            {"level": level},
-        )
-    ]
-    hint = difflib.get_close_matches(unit, codes, n=3, cutoff=0.75)
-    did = f"; close codes: {', '.join(hint)}" if hint else ""
-    shown = ", ".join(codes[:8]) + (", …" if len(codes) > 8 else "")
-    raise ExplainError(
-        f"unknown unit {unit!r}: no org unit in the warehouse has this code{did} "
-        f"({framework.id} scores {len(codes)} {level} units: {shown})"
-    )
 
 
 def _check_built(con: duckdb.DuckDBPyConnection, target: Target) -> None:
@@ -903,7 +872,10 @@ def explain_criterion(
     `declarations` is the declarations directory, where a declared value's file and
     line are looked up."""
     framework, period = target.framework, target.period
-    unit_name, unit_level = _check_unit(con, framework, unit)
+    try:
+        unit_name, unit_level = scored_unit(con, framework, unit, period)
+    except UnitError as exc:
+        raise ExplainError(str(exc)) from None
     _check_built(con, target)
     score = _score_row(con, target, unit)
     rule = _rule(target)

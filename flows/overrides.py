@@ -41,13 +41,15 @@ class Override:
     withdraw_reason: str | None = None
 
 
-def _known_unit(con: duckdb.DuckDBPyConnection, unit: str) -> None:
+def known_unit(con: duckdb.DuckDBPyConnection, unit: str) -> None:
+    """OverrideError unless some org unit in the warehouse has this code."""
     row = con.execute("SELECT 1 FROM marts.org_unit WHERE unit_code = $u LIMIT 1", {"u": unit})
     if row.fetchone() is None:
         raise OverrideError(f"unit {unit!r} is not a unit of the province in the warehouse")
 
 
-def _required(text: str, what: str) -> str:
+def required_text(text: str, what: str) -> str:
+    """The text stripped; OverrideError when it is empty, holds a NUL or is too long."""
     if not text or not text.strip():
         raise OverrideError(f"an override needs {what}")
     if "\x00" in text or len(text) > 2000:
@@ -75,10 +77,10 @@ def set_override(
     except CatalogueError as exc:
         raise OverrideError(str(exc)) from None
     label = parse_period(period).label
-    _known_unit(con, unit)
+    known_unit(con, unit)
     text = typed if isinstance(typed, str) else str(typed).lower()
-    evidence, reason = _required(evidence, "evidence"), _required(reason, "a reason")
-    operator = _required(operator, "an operator")
+    evidence, reason = required_text(evidence, "evidence"), required_text(reason, "a reason")
+    operator = required_text(operator, "an operator")
     con.execute(
         "UPDATE marts.measure_override SET withdrawn_at = $now, withdrawn_by = $op, "
         "withdraw_reason = 'replaced by a newer override' "
@@ -100,7 +102,7 @@ def withdraw_override(
     con: duckdb.DuckDBPyConnection, override_id: int, *, reason: str, operator: str, now: datetime
 ) -> Override:
     """Withdraw an active override; the next build restores the collected/declared value."""
-    reason, operator = _required(reason, "a reason"), _required(operator, "an operator")
+    reason, operator = required_text(reason, "a reason"), required_text(operator, "an operator")
     found = active_overrides(con, override_id=override_id)
     if not found:
         raise OverrideError(f"no active override with id {override_id}")
