@@ -8,7 +8,8 @@ replaces a collected one: a measure chiso collects (one with a transform in
 transforms/measures*) cannot be declared. A measure whose catalogue source is a system
 but that chiso does not collect yet is declared like any other fact.
 
-A share (a `number` measure that is a rate, see `is_share`) must lie between 0 and 1.
+A share (a measure the catalogue types `share`) must lie between 0 and 1: the
+catalogue's value check refuses it otherwise, like any value of the wrong type.
 Across the files of a build, a fact is declared in one file only, and a numerator
 cannot exceed its denominator (the frameworks' ratio pairs, same unit and period).
 """
@@ -18,7 +19,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,9 +29,9 @@ import pandas as pd
 import pyarrow as pa
 
 from flows.measures_file import InputFileError, read_measures_csv
-from scoring.catalogue import Catalogue, MeasureSpec, load_catalogue
+from scoring.catalogue import Catalogue, load_catalogue
 from scoring.framework import Framework, list_frameworks, load_framework
-from scoring.model import MeasureValue, Value
+from scoring.model import MeasureValue
 from transforms.measures import MEASURE_COLUMNS, transforms_for
 
 EVIDENCE_FIELDS = ("evidence_doc", "evidence_date", "evidence_link", "declared_by", "declared_at")
@@ -70,38 +70,6 @@ class Declared:
     evidence: dict[str, str]
     path: Path
     line: int
-
-
-_SHARE_WORDS = re.compile(
-    r"\b(share|rate|percent|percentage|proportion|fraction)\b|%|tỷ lệ", re.IGNORECASE
-)
-_SHARE_SUFFIXES = ("_rate", "_share", "_pct", "_percent", "_ratio")
-
-
-def is_share(spec: MeasureSpec) -> bool:
-    """A `number` measure that is a share, written as a fraction from 0 to 1 (45% = 0.45).
-
-    The catalogue has no type for shares: a `number` whose description speaks of a
-    share, rate or percentage (or whose name ends in _rate, _share, _pct, _percent,
-    _ratio) is one.
-    """
-    if spec.value_type != "number":
-        return False
-    return bool(_SHARE_WORDS.search(spec.description)) or spec.name.endswith(_SHARE_SUFFIXES)
-
-
-def share_problem(spec: MeasureSpec, value: Value) -> str | None:
-    """Why a share's value is out of range (below 0% or above 100%), or None."""
-    if not is_share(spec) or not isinstance(value, Decimal):
-        return None
-    if value > 1:
-        return (
-            f"{spec.name} is a share: {value} is above 100% "
-            f"(write a share as a fraction, 0.45 for 45%)"
-        )
-    if value < 0:
-        return f"{spec.name} is a share: {value} is below 0%"
-    return None
 
 
 def ratio_pairs(frameworks: Iterable[Framework]) -> frozenset[tuple[str, str]]:
@@ -150,9 +118,6 @@ def read_declared(
                 f"{path}:{line}: column measure: {m.key} is collected from {spec.source}; "
                 "it cannot be declared (an operator override is the way to correct it)"
             )
-        out_of_range = share_problem(spec, m.value)
-        if out_of_range:
-            problems.append(f"{path}:{line}: column value: {out_of_range}")
     if problems:
         raise InputFileError(path, problems)
     return [

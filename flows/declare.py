@@ -50,10 +50,8 @@ from flows.cli_support import print_error
 from flows.declarations import (
     EVIDENCE_FIELDS,
     declaration_files,
-    is_share,
     ratio_pairs,
     read_declared,
-    share_problem,
 )
 from flows.measures_file import InputFileError
 from scoring.catalogue import Catalogue, CatalogueError, MeasureSpec, load_catalogue
@@ -374,7 +372,7 @@ def value_type_text(spec: MeasureSpec, ceilings: Sequence[str] = ()) -> str:
         text = "số nguyên ≥ 0"
     elif spec.value_type == "amount":
         text = "số ≥ 0 (đồng)"
-    elif is_share(spec):
+    elif spec.value_type == "share":
         text = "tỷ lệ từ 0 đến 1 (0.45 hoặc 45%)"
     else:
         text = "số"
@@ -502,7 +500,7 @@ def _validation(spec: MeasureSpec) -> tuple[str, ...] | None:
         return ("whole", "greaterThanOrEqual", "0", "", message)
     if spec.value_type == "amount":
         return ("decimal", "greaterThanOrEqual", "0", "", message)
-    if is_share(spec):
+    if spec.value_type == "share":
         return ("decimal", "between", "0", "1", message)
     return None
 
@@ -879,10 +877,7 @@ class _RowCheck:
         except CatalogueError as exc:
             self.fail("value", str(exc))
             return None, ""
-        problem = share_problem(spec, value)
-        if problem:
-            self.fail("value", problem)
-        elif isinstance(value, Decimal) and value < 0 and self._in_a_rate(key):
+        if isinstance(value, Decimal) and value < 0 and self._in_a_rate(key):
             self.fail("value", f"{spec.name}: {value} is negative; a rate's part cannot be")
         return value, _canonical_text(value)
 
@@ -916,7 +911,7 @@ def _normalised_value(spec: MeasureSpec, raw: str) -> str:
     text = raw.strip()
     if spec.value_type == "bool":
         return {"có": "true", "không": "false"}.get(text.casefold(), text)
-    if is_share(spec) and text.endswith("%"):
+    if spec.value_type == "share" and text.endswith("%"):
         try:
             return f"{Decimal(text[:-1].strip().replace(',', '.')) / 100:f}"
         except InvalidOperation:
@@ -1179,10 +1174,9 @@ def declaration_forms(
     for framework in frameworks:
         for level in declaring_levels(framework):
             measures = tuple(
-                MeasureForm(line.key, line.spec.value_type, line.spec.enum_values,
-                            is_share(line.spec))
+                MeasureForm(line.key, line.spec.value_type, line.spec.enum_values)
                 for line in form_lines(framework, level, catalogue)
-            )  # fmt: skip
+            )
             forms.append(
                 DeclarationForm(framework.id, level, framework.period_type, measures, bounds)
             )

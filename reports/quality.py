@@ -7,8 +7,8 @@ the Great Expectations expectation that states the same rule with the contract's
 parameters (periods, statuses, origins); the frame-wide checks likewise. marts.ranking
 has no contract of its own: its columns are the score contract's columns of the ranking
 criterion (total_points is that criterion's points), so it gets the same rules under
-its column names. A few facts the contracts do not state (a rate is a share, ranks
-start at 1, only scored units are ranked) are listed in `_FACTS`.
+its column names. A few facts the contracts do not state (a share measure and a rate lie
+between 0 and 1, ranks start at 1, only scored units are ranked) are listed in `_facts`.
 
 A contract check with no translation is an error (`UntranslatedCheck`), so a new rule
 in a contract cannot silently go unchecked here.
@@ -271,6 +271,18 @@ def _facts() -> dict[str, list[Expectation]]:
     gxe = _gxe()
     status = _condition_column("status")
     return {
+        "marts.measure": [
+            _noted(
+                gxe.ExpectColumnValuesToBeBetween(
+                    column="value_num",
+                    min_value=0,
+                    max_value=1,
+                    row_condition=_condition_column("value_type") == "share",
+                ),
+                "A share (a measure of type share) is a fraction: between 0 and 100%.",
+                "fact: share",
+            ),
+        ],
         "marts.score": [
             _noted(
                 gxe.ExpectColumnValuesToBeBetween(column="rate", min_value=0, max_value=1),

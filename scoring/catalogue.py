@@ -24,9 +24,10 @@ DEFAULT_CATALOGUE = Path(__file__).with_name("catalogue.yaml")
 # More measures, one file per framework family; same format, without `dimensions`.
 CATALOGUE_PARTS = Path(__file__).with_name("catalogue.d")
 
-VALUE_TYPES = ("count", "amount", "number", "bool", "enum")
+VALUE_TYPES = ("count", "amount", "number", "share", "bool", "enum")
 SOURCES = ("TTHC", "IOFFICE", "LRIS", "NDXP_LGSP", "MANUAL", "SURVEY")
-NUMERIC_TYPES = ("count", "amount", "number")
+NUMERIC_TYPES = ("count", "amount", "number", "share")
+"""The types whose values are numbers; a `share` is a `number` from 0 to 1 (45% = 0.45)."""
 
 _PLAIN_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _TRUE, _FALSE = "true", "false"
@@ -117,7 +118,10 @@ def _parse(key: str) -> MeasureKey:
 
 
 def coerce_text(spec: MeasureSpec, raw: str) -> Value:
-    """Coerce raw text to a value of `spec`'s type (true/false, integers, decimals, enum)."""
+    """Coerce raw text to a value of `spec`'s type (true/false, integers, decimals, enum).
+
+    A share must lie between 0 and 1: it is written as a fraction (0.45 for 45%).
+    """
     text = raw.strip()
     if not text:
         raise CatalogueError(f"{spec.name}: empty value")
@@ -155,7 +159,19 @@ def _coerce_number(spec: MeasureSpec, text: str) -> Decimal:
             f"{spec.name}: {text!r} is not a whole number (a count; "
             "'58.123' style thousands separators are not accepted)"
         )
+    if spec.value_type == "share":
+        _check_share(spec, value)
     return value
+
+
+def _check_share(spec: MeasureSpec, value: Decimal) -> None:
+    if value > 1:
+        raise CatalogueError(
+            f"{spec.name} is a share: {value} is above 100% "
+            "(write a share as a fraction, 0.45 for 45%)"
+        )
+    if value < 0:
+        raise CatalogueError(f"{spec.name} is a share: {value} is below 0%")
 
 
 # --- loading ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from scoring.catalogue import Catalogue, MeasureSpec
+from scoring.catalogue import NUMERIC_TYPES, Catalogue, MeasureSpec
 from scoring.expressions import ExpressionError, parse_expression
 from scoring.measure_keys import parse_measure_key
 from scoring.model import ORG_UNIT_LEVELS
@@ -37,7 +37,7 @@ METHOD_KINDS = (
     "normalized_to_best",
     "formula",
 )
-NUMBER_TYPES = ("count", "amount", "number")
+NUMBER_TYPES = NUMERIC_TYPES  # a share is a number from 0 to 1
 ZERO_DENOMINATOR_RULES = ("missing_input", "not_applicable")
 
 
@@ -100,7 +100,7 @@ def _typed(c: Criterion, role: str, types: tuple[str, ...], cat: Catalogue, out:
 def _rate_roles(c: Criterion, cat: Catalogue, out: list[str]) -> None:
     _roles(c, {"numerator", "denominator"}, out)
     for role in ("numerator", "denominator"):
-        _typed(c, role, ("count", "amount", "number"), cat, out)
+        _typed(c, role, NUMBER_TYPES, cat, out)
 
 
 def _zero_rule(c: Criterion, out: list[str]) -> None:
@@ -276,7 +276,7 @@ def _check_count_capped(c: Criterion, cat: Catalogue, out: list[str]) -> None:
 
 def _check_completeness(c: Criterion, cat: Catalogue, out: list[str]) -> None:
     _roles(c, {"share"}, out)
-    _typed(c, "share", ("number",), cat, out)
+    _typed(c, "share", ("share",), cat, out)
     _params_known(c, {"step"}, set(), out)
     step = as_decimal(c.params.get("step"))
     if "step" in c.params and (step is None or not 0 < step <= c.max_points):

@@ -7,7 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-# A measure's value: a number (count, amount, number), a yes/no fact or an enum word.
+# A measure's value: a number (count, amount, number, share), a yes/no fact or an enum
+# word.
 Value = Decimal | bool | str
 
 ORG_UNIT_LEVELS = ("province", "department", "district", "district_office", "commune")

@@ -64,7 +64,7 @@ UNIT_LEVELS = {
     "phong": "district_office",
     "xa": "commune",
 }
-VALUE_TYPES = ("count", "amount", "number", "bool", "enum")
+VALUE_TYPES = ("count", "amount", "number", "share", "bool", "enum")
 PERIOD_TYPES = ("year", "quarter", "month")
 
 _STREAM = 21  # distinct from simulator.province's streams
@@ -120,7 +120,11 @@ class MeasureForm:
     key: str
     value_type: str
     enum_values: tuple[str, ...] = ()
-    share: bool = False  # a `number` that is a share, written 0-1
+
+    @property
+    def share(self) -> bool:
+        """A share: a number from 0 to 1 (45% is 0.45)."""
+        return self.value_type == "share"
 
     def __post_init__(self) -> None:
         if self.value_type not in VALUE_TYPES:
@@ -456,7 +460,7 @@ class _Evidence:
 def _evidence(seed: int, unit: _UnitTraits, period: _Period, m: MeasureForm) -> _Evidence:
     """A plausible evidence document: the period's statistical report for numbers, a
     decision, plan or letter for yes/no facts and levels."""
-    numeric = m.value_type in ("count", "amount", "number")
+    numeric = m.value_type in ("count", "amount", "number", "share")
     key = "report" if numeric else m.key
     rng = _stream(seed, unit.code, period.label, "evidence", key)
     number = rng.randrange(12, 2400)
@@ -508,7 +512,7 @@ def _plans(forms: Sequence[DeclarationForm]) -> dict[tuple[str, str], _Plan]:
         measures, bounds = merged.setdefault((form.unit_level, form.period_type), ({}, set()))
         for m in form.measures:
             key = canonical_key(m.key)
-            known = measures.setdefault(key, MeasureForm(key, m.value_type, m.enum_values, m.share))
+            known = measures.setdefault(key, MeasureForm(key, m.value_type, m.enum_values))
             if (known.value_type, known.enum_values) != (m.value_type, m.enum_values):
                 raise ValueError(
                     f"{form.framework}: {key} is a {m.value_type} here and a "

@@ -5,7 +5,8 @@ aggregate over one fact view. The same declaration gives both the measure's valu
 the SQL that lists the records behind it, so a disputed number can be traced to its
 records. Besides the fields `measures.yaml`'s header lists, an entry may set:
 
-- `type`: `count` (default), `number` (any decimal, e.g. a sum of rates), `bool`
+- `type`: `count` (default), `number` (any decimal, e.g. a sum of rates), `share` (a
+  number that is a fraction from 0 to 1, as the catalogue types the measure), `bool`
   (a yes/no aggregate such as ``count(*) > 0``; stored as 1/0 with text true/false) or
   `enum` (an aggregate giving one of the catalogue's words, stored as text);
 - `default`: with `enum` and `by_unit`, the word of a unit with no records (e.g. none);
@@ -64,9 +65,9 @@ _FACT_VIEWS = {
     "population_snapshot_fact",
 }
 _UNIT_LEVELS = {"province", "department", "district", "district_office", "commune"}
-VALUE_TYPES = ("count", "number", "bool", "enum")
-"""What a collected measure's value is: a count, another number, a yes/no fact, or a
-word of the catalogue's list (an enum)."""
+VALUE_TYPES = ("count", "number", "share", "bool", "enum")
+"""What a collected measure's value is: a count, another number, a share (a number
+from 0 to 1), a yes/no fact, or a word of the catalogue's list (an enum)."""
 _WORD = re.compile(r"^[a-z][a-z0-9_]*$")
 UNIT_KINDS = ("province", "by_unit", "each_unit")
 """Who gets a row: the province; each unit of `unit_levels`, from its own records
@@ -104,7 +105,7 @@ class MeasureTransform:
     unit: Literal["province", "by_unit", "each_unit"]
     unit_levels: tuple[str, ...]
     period_column: str | None
-    value_type: Literal["count", "number", "bool", "enum"] = "count"
+    value_type: Literal["count", "number", "share", "bool", "enum"] = "count"
     roll_up: bool = False
     period_types: tuple[str, ...] = ()
     default: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,46 @@ def test_a_bad_file_loads_nothing(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as refused:
         declared_measure_rows([path], "2024", ["89"], run_id="r")
     assert "decl.csv:3: column period" in str(refused.value)
+
+
+DEPARTMENT = "000.02.00.H01"
+
+
+def test_a_share_declared_as_a_percentage_number_is_refused_by_line_and_column(
+    tmp_path: Path,
+) -> None:
+    path = write(
+        tmp_path,
+        f"{DEPARTMENT},2024,dept_web_news,0.45,BC 1,2024-01-01,,Sở TTTT,2025-01-08",
+        f"{DEPARTMENT},2024,dept_web_intro_general,45,BC 2,2024-01-01,,Sở TTTT,2025-01-08",
+        f"{DEPARTMENT},2024,dept_web_qa_completeness,-0.1,BC 3,2024-01-01,,Sở TTTT,2025-01-08",
+    )
+    with pytest.raises(InputFileError) as refused:
+        read_declarations(path, [DEPARTMENT])
+    assert refused.value.errors == [
+        f"{path}:3: column value: dept_web_intro_general is a share: 45 is above 100% "
+        "(write a share as a fraction, 0.45 for 45%)",
+        f"{path}:4: column value: dept_web_qa_completeness is a share: -0.1 is below 0%",
+    ]
+
+
+def test_a_share_as_a_fraction_and_a_number_above_1_are_accepted(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        f"{DEPARTMENT},2024,dept_web_news,0.45,BC 1,2024-01-01,,Sở TTTT,2025-01-08",
+        f"{DEPARTMENT},2024,dept_web_intro_general,1,BC 2,2024-01-01,,Sở TTTT,2025-01-08",
+        f"{DEPARTMENT},2024,dept_bw_ftth_mbps,45,BC 3,2024-01-01,,Sở TTTT,2025-01-08",
+    )
+    measures, _ = read_declarations(path, [DEPARTMENT])
+    assert {m.key: m.value for m in measures} == {
+        "dept_web_news": Decimal("0.45"),
+        "dept_web_intro_general": Decimal(1),
+        "dept_bw_ftth_mbps": Decimal(45),
+    }
+    rows = declared_measure_rows([path], "2024", [DEPARTMENT], run_id="r")
+    types = dict(zip(rows["measure_key"], rows["value_type"], strict=True))
+    assert types == {
+        "dept_web_news": "share",
+        "dept_web_intro_general": "share",
+        "dept_bw_ftth_mbps": "number",
+    }

@@ -19,7 +19,6 @@ from typer.testing import CliRunner, Result
 from flows.cli import app
 from flows.declarations import (
     declared_measure_rows,
-    is_share,
     read_declarations,
     shipped_ratio_pairs,
 )
@@ -353,10 +352,10 @@ def _declared_pair() -> tuple[str, str, str, str] | None:
 
 
 def _declared_share() -> tuple[str, str, str] | None:
-    """(key, unit, period) of a declared `number` measure that is a share."""
+    """(key, unit, period) of a declared measure the catalogue types `share`."""
     catalogue = load_catalogue()
     for key, uses in sorted(measure_uses(shipped_frameworks().values()).items()):
-        if is_share(catalogue.spec(key.split("{")[0])):
+        if catalogue.spec(key.split("{")[0]).value_type == "share":
             period = {"year": "2024", "quarter": "2024-Q2", "month": "2024-06"}
             return key, unit_of_level(uses[0].level), period[uses[0].period_type]
     return None

@@ -150,6 +150,22 @@ def test_the_answers_vary_between_units(measures: dict[str, pd.DataFrame]) -> No
         assert len(set(per_unit(rows, key).values())) > 1, key
 
 
+def test_collected_shares_are_fractions_typed_as_the_catalogue_types_them(
+    measures: dict[str, pd.DataFrame],
+) -> None:
+    """A share (catalogue type `share`) computed from the records lies between 0 and 1,
+    so the checkpoint's share rule and the engine read it as the fraction it is."""
+    catalogue = load_catalogue()
+    for label, rows in measures.items():
+        shares = rows[rows["value_type"] == "share"]
+        assert not shares.empty, label
+        names = set(shares["measure_name"])
+        assert {catalogue.spec(name).value_type for name in names} == {"share"}, label
+        values = shares["value_num"].astype(float)
+        outside = shares.loc[~values.between(0, 1), ["unit_code", "measure_key", "value_num"]]
+        assert outside.empty, f"{label}:\n{outside}"
+
+
 def test_no_system_sourced_ita_input_is_left_to_declare() -> None:
     catalogue = load_catalogue()
     left = []

@@ -19,7 +19,7 @@ from transforms.measures import (
 )
 from transforms.periods import parse_period
 
-_TYPES = {"count": "count", "number": "number", "bool": "bool", "enum": "enum"}
+_TYPES = {"count": "count", "number": "number", "share": "share", "bool": "bool", "enum": "enum"}
 
 
 def test_every_transform_key_is_canonical_and_catalogued_as_collected() -> None:

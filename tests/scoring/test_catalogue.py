@@ -65,6 +65,10 @@ def test_invalid_keys_name_the_problem(key: str, message: str) -> None:
         ("portal_ipv6_enabled", " FALSE ", False),
         ("apps_with_shared_data", "58123", Decimal(58123)),
         ("tthc_is_status", "partial", "partial"),
+        ("dept_web_news", "0.45", Decimal("0.45")),
+        ("dept_web_news", "1", Decimal(1)),
+        ("dept_web_news", "0", Decimal(0)),
+        ("dept_bw_ftth_mbps", "45", Decimal(45)),
     ],
 )
 def test_raw_values_are_coerced_to_the_measure_type(key: str, raw: str, expected: object) -> None:
@@ -83,6 +87,14 @@ def test_raw_values_are_coerced_to_the_measure_type(key: str, raw: str, expected
         ("apps_with_shared_data", "NaN", "not a number"),
         ("apps_with_shared_data", "", "empty value"),
         ("tthc_is_status", "complete", "'complete' is not one of full, partial, none"),
+        (
+            "dept_web_news",
+            "45",
+            "is a share: 45 is above 100% (write a share as a fraction, 0.45 for 45%)",
+        ),
+        ("dept_web_news", "1.01", "is a share: 1.01 is above 100%"),
+        ("dept_web_news", "-0.2", "is a share: -0.2 is below 0%"),
+        ("dept_web_news", "45%", "not a number"),
     ],
 )
 def test_bad_values_are_refused_with_the_reason(key: str, raw: str, message: str) -> None:
@@ -113,3 +125,38 @@ def test_a_catalogue_can_restrict_a_dimension(tmp_path: Path) -> None:
     assert str(catalogue.validate_key("x_total{level=province}")) == "x_total{level=province}"
     with pytest.raises(CatalogueError, match="level takes province"):
         catalogue.validate_key("x_total{level=commune}")
+
+
+def test_a_share_type_is_read_and_checked_and_an_unknown_type_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "catalogue.yaml"
+    path.write_text(
+        "dimensions:\n  level: {values: [province]}\n"
+        "measures:\n  x_rate: {type: share, source: MANUAL}\n",
+        encoding="utf-8",
+    )
+    catalogue = read_catalogue(path)
+    spec = catalogue.spec("x_rate")
+    assert (spec.value_type, spec.numeric) == ("share", True)
+    assert catalogue.coerce("x_rate", "0.45") == Decimal("0.45")
+    with pytest.raises(CatalogueError, match=r"x_rate is a share: 45 is above 100%"):
+        catalogue.coerce("x_rate", "45")
+    path.write_text(
+        "dimensions:\n  level: {values: [province]}\n"
+        "measures:\n  x_rate: {type: percent, source: MANUAL}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        CatalogueError,
+        match=r"measure 'x_rate': type 'percent' is not one of count, amount, number, share, bool",
+    ):
+        read_catalogue(path)
+
+
+def test_a_measure_is_a_share_only_when_the_catalogue_says_so() -> None:
+    """The type, not the words: a `number` that speaks of rates stays a number."""
+    catalogue = load_catalogue()
+    assert catalogue.spec("dist_households_with_computer_rate").value_type == "share"
+    assert catalogue.spec("dept_web_qa_completeness").value_type == "share"
+    summed = catalogue.spec("dept_dvc_level3_dossier_rate_sum")
+    assert summed.value_type == "number"
+    assert coerce_measure_value(summed.name, "2.5") == Decimal("2.5")
