@@ -26,6 +26,10 @@ def run(
     quick: Annotated[
         bool, typer.Option(help="Only the cold year and one incremental night, chiso only.")
     ] = False,
+    dlt_default: Annotated[
+        int | None,
+        typer.Option(min=0, help="Runs of dlt's default loader (0: none; slow at L)."),
+    ] = None,
 ) -> None:
     """Measure chiso, dlt and the floor at each size; write <out>/<size>.json."""
     from benchmarks import results
@@ -48,6 +52,7 @@ def run(
     out_dir = out or results.RESULTS_DIR
     options = Options(
         repeat=repeat, only=only, workdir=workdir, keep=keep, growth=growth, quick=quick,
+        dlt_default=dlt_default,
         log=lambda line: console.print(line, highlight=False, soft_wrap=True),
     )  # fmt: skip
     invalid = []

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ class Options:
     keep: bool = False
     growth: bool = True
     quick: bool = False  # the cold year and one incremental night, plain chiso only
+    dlt_default: int | None = None  # runs of dlt's default loader (None: the size's own)
     log: Log = print
 
 
@@ -156,6 +157,8 @@ def run_size(size: Size, options: Options, prefect_env: dict[str, str]) -> SizeR
     """Every scenario at `size`; the gate after each cold year when dlt runs."""
     started = time.perf_counter()
     size = size.repeated(options.repeat)
+    if options.dlt_default is not None:
+        size = replace(size, dlt_default_repeat=options.dlt_default)
     root = Path(tempfile.mkdtemp(prefix=f"chiso-bench-{size.name}-", dir=options.workdir))
     session = _Session(size, options, root, prefect_env)
     with_dlt = options.only != "chiso"
