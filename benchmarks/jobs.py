@@ -31,7 +31,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from warehouse.ledger import RunStatus
 
 SYSTEMS = ("chiso", "chiso-prefect", "floor", "dlt-parquet", "dlt-default")
 WORKS = ("cold", "nightly", "collect-full", "rerun")
@@ -122,36 +127,67 @@ def _plain_record(settings: Any, run_id: str, name: str, params: dict[str, objec
         start_run(con, run_id, name, params)
 
 
-def _plain_finish(settings: Any, run_id: str, failed: bool, message: str) -> None:
+def _plain_finish(settings: Any, run_id: str, status: RunStatus, message: str) -> None:
     from warehouse.connection import open_writer
     from warehouse.ledger import finish_run
 
     with open_writer(settings.warehouse.path) as con:
-        finish_run(con, run_id, "failed" if failed else "completed", message)
+        finish_run(con, run_id, status, message)
 
 
-def _plain_build(settings: Any, period: str, run_id: str, revision: Any) -> Any:
+def _plain_build(
+    settings: Any, period: str, run_id: str, declarations_dir: Path, revision: Any
+) -> Any:
     from flows.build import build_period
     from warehouse.connection import open_writer
 
     with open_writer(settings.warehouse.path) as con:
         return build_period(
-            con, period, settings.collect.province_code, settings.declarations.dir, run_id,
+            con, period, settings.collect.province_code, declarations_dir, run_id,
             revision=revision,
         )  # fmt: skip
 
 
+def _plain_quality(settings: Any, periods: Sequence[str]) -> Any:
+    from reports.quality import run_quality_checkpoint
+
+    docs = settings.warehouse.snapshot_path.parent / "quality"
+    return run_quality_checkpoint(settings.warehouse.path, docs, periods)
+
+
+def _plain_publish(settings: Any) -> Path:
+    from warehouse.publish import publish_snapshot
+
+    return publish_snapshot(settings.warehouse.path, None, settings.warehouse.snapshot_path)
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _timed(parts: dict[str, float], part: str, step: Callable[_P, _R]) -> Callable[_P, _R]:
+    """`step`, adding the seconds of each of its calls to ``parts[part]``."""
+
+    def timed(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        mark = time.perf_counter()
+        try:
+            return step(*args, **kwargs)
+        finally:
+            parts[part] = parts.get(part, 0.0) + time.perf_counter() - mark
+
+    return timed
+
+
 def chiso_plain(job: Job) -> dict[str, Any]:
     """The work of the flows, calling the plain functions as the flows' tasks do (run
-    records, run lock, build revisions, quality checkpoint, publishing) without Prefect."""
+    records, run lock, build revisions, quality checkpoint, publishing) without Prefect.
+    The night is the flow's own sequence (`flows.nightly.run_nightly`), its steps timed."""
     from flows.build import BUILD
-    from flows.collect import CollectRequest
+    from flows.collect import CollectRequest, collect_source
+    from flows.nightly import NightlySteps, run_nightly
     from flows.settings import load_settings
-    from reports.quality import run_quality_checkpoint
     from transforms.periods import parse_period
     from warehouse.connection import run_lock
-    from warehouse.publish import publish_snapshot
-    from warehouse.revisions import NIGHTLY
 
     settings = load_settings(job.config)
     label = parse_period(job.period).label
@@ -166,36 +202,29 @@ def chiso_plain(job: Job) -> dict[str, Any]:
             _plain_record(settings, run_id, "collect", {"source": None, "period": label})
             summaries = _plain_collect(settings, run_id, request)
             problems = _failures(summaries)
-            _plain_finish(settings, run_id, bool(problems), "; ".join(problems))
+            _plain_finish(
+                settings, run_id, "failed" if problems else "completed", "; ".join(problems)
+            )
         parts["collect"] = time.perf_counter() - started
         if job.work == "cold":
             mark = time.perf_counter()
             run_id = _run_id("build")
             with run_lock(path):
                 _plain_record(settings, run_id, "build", {"period": label})
-                _plain_build(settings, label, run_id, BUILD)
-                _plain_finish(settings, run_id, False, "")
+                _plain_build(settings, label, run_id, settings.declarations.dir, BUILD)
+                _plain_finish(settings, run_id, "completed", "")
             parts["build"] = time.perf_counter() - mark
     elif job.work == "nightly":
-        run_id = _run_id("nightly")
-        with run_lock(path):
-            _plain_record(settings, run_id, "nightly", {"periods": [label]})
-            summaries = _plain_collect(settings, run_id, CollectRequest())
-            parts["collect"] = time.perf_counter() - started
-            problems = _failures(summaries)
-            mark = time.perf_counter()
-            _plain_build(settings, label, run_id, NIGHTLY)
-            parts["build"] = time.perf_counter() - mark
-            mark = time.perf_counter()
-            docs = settings.warehouse.snapshot_path.parent / "quality"
-            quality = run_quality_checkpoint(path, docs, [label])
-            parts["quality"] = time.perf_counter() - mark
-            problems += [f"data quality: {line}" for line in quality.failed]
-            if not problems:
-                mark = time.perf_counter()
-                publish_snapshot(path, None, settings.warehouse.snapshot_path)
-                parts["publish"] = time.perf_counter() - mark
-            _plain_finish(settings, run_id, bool(problems), "; ".join(problems))
+        steps = NightlySteps(
+            start_run=_plain_record,
+            collect_source=_timed(parts, "collect", collect_source),
+            build_period=_timed(parts, "build", _plain_build),
+            check_quality=_timed(parts, "quality", _plain_quality),
+            publish=_timed(parts, "publish", _plain_publish),
+            finish_run=_plain_finish,
+        )
+        night = run_nightly(settings, _run_id("nightly"), [label], settings.declarations.dir, steps)
+        summaries, problems = night.collected, night.problems
     else:
         raise ValueError(f"chiso without Prefect does not do {job.work!r}")
     seconds = time.perf_counter() - started
@@ -282,9 +311,7 @@ def dlt(job: Job) -> dict[str, Any]:
     if job.work != "cold":
         raise ValueError("dlt is measured on the cold collection only")
     settings = load_settings(job.config)
-    loader: Literal["parquet", "default"] = (
-        "parquet" if job.system == "dlt-parquet" else "default"
-    )
+    loader: Literal["parquet", "default"] = "parquet" if job.system == "dlt-parquet" else "default"
     since = period_since(job.period, settings)
     started = time.perf_counter()
     result = run_dlt(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -19,30 +18,14 @@ from prefect.schedules import Cron
 
 from flows.build import BUILD, BuildResult, build_period
 from flows.collect import CollectRequest, EndpointSummary, PageHook, collect_source, resolve_sources
-from flows.crash_points import crash_point
+from flows.nightly import NightlyResult, NightlySteps, run_nightly
 from flows.settings import Settings, load_settings, with_base_url
 from reports.quality import QualityResult, run_quality_checkpoint
 from transforms.periods import parse_period
 from warehouse.connection import open_writer, run_lock
 from warehouse.ledger import RunStatus, finish_run, start_run
 from warehouse.publish import publish_snapshot
-from warehouse.revisions import NIGHTLY, Revision
-
-
-@dataclass
-class NightlyResult:
-    """What a nightly run did, for the CLI and the Prefect UI."""
-
-    run_id: str
-    collected: list[EndpointSummary] = field(default_factory=list)
-    built: list[BuildResult] = field(default_factory=list)
-    snapshot: Path | None = None
-    problems: list[str] = field(default_factory=list)
-    quality: QualityResult | None = None
-
-    @property
-    def published(self) -> bool:
-        return self.snapshot is not None
+from warehouse.revisions import Revision
 
 
 def new_run_id(flow_name: str) -> str:
@@ -194,30 +177,15 @@ def nightly_flow(
     run_id = new_run_id("nightly")
     labels = [parse_period(p).label for p in (periods or default_periods(datetime.now()))]
     declarations = Path(declarations_dir) if declarations_dir else settings.declarations.dir
-    with run_lock(settings.warehouse.path):
-        _record_run(settings, run_id, "nightly", {"periods": labels})
-        result = NightlyResult(run_id)
-        result.collected = _collect_all(settings, None, CollectRequest(), run_id, on_page)
-        result.problems = [
-            f"{s.source}/{s.entity} {s.status}: {s.message}"
-            for s in result.collected
-            if s.status != "completed"
-        ]
-        for label in labels:
-            result.built.append(
-                build_period_task(settings, label, run_id, declarations, NIGHTLY)
-            )
-        result.quality = quality_task(settings, labels)
-        # A mart that breaks its contracts is not published: analysts keep the last good one.
-        result.problems += [f"data quality: {line}" for line in result.quality.failed]
-        if result.problems:
-            get_run_logger().error("not published: %s", "; ".join(result.problems))
-        else:
-            crash_point("after-commit-before-publish")
-            result.snapshot = publish_task(settings)
-        message = "" if result.published else "not published: " + "; ".join(result.problems)
-        _finish_run(settings, run_id, "completed" if result.published else "failed", message)
-    return result
+    steps = NightlySteps(
+        start_run=_record_run,
+        collect_source=collect_source_task,
+        build_period=build_period_task,
+        check_quality=quality_task,
+        publish=publish_task,
+        finish_run=_finish_run,
+    )
+    return run_nightly(settings, run_id, labels, declarations, steps, get_run_logger(), on_page)
 
 
 def nightly_deployment(settings: Settings) -> RunnerDeployment:
