@@ -26,14 +26,14 @@ from flows.overrides import (
     withdraw_override,
 )
 from flows.prefect_flows import (
-    _collect_all,
-    _finish_run,
-    _record_run,
     build_period_task,
+    collect_all,
     collect_source_task,
+    finish_run_record,
     new_run_id,
     publish_task,
     quality_task,
+    record_run,
     resolve_settings,
 )
 from flows.rerun import RerunError, RerunPlan, find_framework, plan_rerun
@@ -159,7 +159,7 @@ def rerun_flow(
     run_id = new_run_id("rerun")
     result = DisputeResult(run_id, plan=plan)
     with run_lock(settings.warehouse.path):
-        _record_run(settings, run_id, "rerun", {
+        record_run(settings, run_id, "rerun", {
             "framework": framework, "criterion": criterion, "unit": unit, "period": label,
             "reason": reason, "operator": operator,
         })  # fmt: skip
@@ -174,7 +174,7 @@ def rerun_flow(
             declarations = settings.declarations.dir
             result.built.append(build_period_task(settings, label, run_id, declarations, revision))
             _publish_if_good(settings, [label], result)
-        _finish_run(
+        finish_run_record(
             settings,
             run_id,
             "failed" if result.problems else "completed",
@@ -218,7 +218,7 @@ def override_set_flow(
     existing_warehouse(settings.warehouse.path)
     run_id = new_run_id("override")
     with run_lock(settings.warehouse.path):
-        _record_run(
+        record_run(
             settings,
             run_id,
             "override-set",
@@ -239,7 +239,7 @@ def override_set_flow(
         revision = Revision("override", f"override {override.override_id}: {reason}", operator)
         result = _rebuild(settings, run_id, override.period, revision)
         result.override = override
-        _finish_run(settings, run_id, *_outcome(result))
+        finish_run_record(settings, run_id, *_outcome(result))
     result.revisions = _revisions_of(settings, run_id)
     return result
 
@@ -254,7 +254,7 @@ def override_withdraw_flow(
     existing_warehouse(settings.warehouse.path)
     run_id = new_run_id("override")
     with run_lock(settings.warehouse.path):
-        _record_run(
+        record_run(
             settings, run_id, "override-withdraw", {"override_id": override_id, "reason": reason}
         )
         with open_writer(settings.warehouse.path) as con:
@@ -264,7 +264,7 @@ def override_withdraw_flow(
         revision = Revision("override", f"override {override_id} withdrawn: {reason}", operator)
         result = _rebuild(settings, run_id, override.period, revision)
         result.override = override
-        _finish_run(settings, run_id, *_outcome(result))
+        finish_run_record(settings, run_id, *_outcome(result))
     result.revisions = _revisions_of(settings, run_id)
     return result
 
@@ -307,11 +307,11 @@ def backfill_flow(
     run_id = new_run_id("backfill")
     result = DisputeResult(run_id)
     with run_lock(settings.warehouse.path):
-        _record_run(settings, run_id, "backfill", {"first": first, "last": last})
+        record_run(settings, run_id, "backfill", {"first": first, "last": last})
         done = _done_steps(settings, backfill)
         if "collect" not in done:
             request = CollectRequest(parse_period(periods[0]))
-            result.collected = _collect_all(settings, None, request, run_id, on_page)
+            result.collected = collect_all(settings, None, request, run_id, on_page)
             result.problems = _failed(result.collected)
             if not result.problems:
                 _mark(settings, backfill, "collect", run_id)
@@ -326,7 +326,7 @@ def backfill_flow(
             _publish_if_good(settings, periods, result)
             if not result.problems:
                 _clear(settings, backfill)
-        _finish_run(
+        finish_run_record(
             settings,
             run_id,
             "failed" if result.problems else "completed",

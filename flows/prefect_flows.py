@@ -92,25 +92,28 @@ def publish_task(settings: Settings) -> Path:
     return publish_snapshot(settings.warehouse.path, None, settings.warehouse.snapshot_path)
 
 
-def _collect_all(
+def collect_all(
     settings: Settings,
     source: str | None,
     request: CollectRequest,
     run_id: str,
     on_page: PageHook | None,
 ) -> list[EndpointSummary]:
+    """Collect one source (or all, in order) with the collect task; every summary."""
     summaries: list[EndpointSummary] = []
     for name in resolve_sources(source):
         summaries.extend(collect_source_task(settings, name, request, run_id, on_page))
     return summaries
 
 
-def _record_run(settings: Settings, run_id: str, flow_name: str, params: dict[str, object]) -> None:
+def record_run(settings: Settings, run_id: str, flow_name: str, params: dict[str, object]) -> None:
+    """Record a flow run as started in ``meta.run`` (its own short write)."""
     with open_writer(settings.warehouse.path) as con:
         start_run(con, run_id, flow_name, params)
 
 
-def _finish_run(settings: Settings, run_id: str, status: RunStatus, message: str) -> None:
+def finish_run_record(settings: Settings, run_id: str, status: RunStatus, message: str) -> None:
+    """Record how a flow run ended in ``meta.run``."""
     with open_writer(settings.warehouse.path) as con:
         finish_run(con, run_id, status, message)
 
@@ -129,11 +132,11 @@ def collect_flow(
     request = CollectRequest(parse_period(period) if period else None, since)
     run_id = new_run_id("collect")
     with run_lock(settings.warehouse.path):
-        _record_run(settings, run_id, "collect", {"source": source, "period": period})
-        summaries = _collect_all(settings, source, request, run_id, on_page)
+        record_run(settings, run_id, "collect", {"source": source, "period": period})
+        summaries = collect_all(settings, source, request, run_id, on_page)
         failed = [s for s in summaries if s.status != "completed"]
         message = "; ".join(f"{s.source}/{s.entity}: {s.message}" for s in failed)
-        _finish_run(settings, run_id, "failed" if failed else "completed", message)
+        finish_run_record(settings, run_id, "failed" if failed else "completed", message)
     return summaries
 
 
@@ -146,9 +149,9 @@ def build_flow(
     run_id = new_run_id("build")
     declarations = Path(declarations_dir) if declarations_dir else settings.declarations.dir
     with run_lock(settings.warehouse.path):
-        _record_run(settings, run_id, "build", {"period": period})
+        record_run(settings, run_id, "build", {"period": period})
         result = build_period_task(settings, parse_period(period).label, run_id, declarations)
-        _finish_run(settings, run_id, "completed", "")
+        finish_run_record(settings, run_id, "completed", "")
     return result
 
 
@@ -178,12 +181,12 @@ def nightly_flow(
     labels = [parse_period(p).label for p in (periods or default_periods(datetime.now()))]
     declarations = Path(declarations_dir) if declarations_dir else settings.declarations.dir
     steps = NightlySteps(
-        start_run=_record_run,
+        start_run=record_run,
         collect_source=collect_source_task,
         build_period=build_period_task,
         check_quality=quality_task,
         publish=publish_task,
-        finish_run=_finish_run,
+        finish_run=finish_run_record,
     )
     return run_nightly(settings, run_id, labels, declarations, steps, get_run_logger(), on_page)
 
